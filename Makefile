@@ -25,7 +25,7 @@ bootstrap:
 # Each preset configures once, then builds incrementally.
 native wasm-mt wasm-st asan tsan: bootstrap
 	@[ -f build/$@/CMakeCache.txt ] || cmake --preset $@ >/dev/null
-	@cmake --build build/$@ -j $(JOBS)
+	@cmake --build build/$@ -j $(JOBS) -- --no-print-directory
 
 site: wasm-mt wasm-st
 	@rm -rf $(SITE) && mkdir -p $(SITE)/engine

@@ -23,6 +23,7 @@ declare -A wanted=(
     [nodejs]=/usr/bin/node
     [python3]=/usr/bin/python3
     [xz-utils]=/usr/bin/xz
+    [pkg-config]=/usr/bin/pkg-config
 )
 missing=()
 for pkg in "${!wanted[@]}"; do
