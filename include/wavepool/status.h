@@ -30,7 +30,8 @@ typedef enum wp_status {
     WP_ERR_NOT_FINITE = -5,         /* input holds NaN or Inf where finite data is required */
     WP_ERR_THREAD = -6,             /* a worker thread could not be started */
     WP_ERR_SHUTDOWN = -7,           /* the pool was destroyed before the task ran */
-    WP_ERR_TASK_FAILED = -8         /* a task failed without a more specific status */
+    WP_ERR_TASK_FAILED = -8,        /* a task failed without a more specific status */
+    WP_ERR_OUT_OF_RANGE = -9        /* a parameter outside its documented range (never clamped) */
 } wp_status;
 
 /* A short English description of `status`; never NULL. Unknown values give

@@ -13,6 +13,7 @@ const char *wp_strerror(wp_status status)
     case WP_ERR_THREAD: return "a worker thread could not be started";
     case WP_ERR_SHUTDOWN: return "the pool shut down before the task ran";
     case WP_ERR_TASK_FAILED: return "task failed";
+    case WP_ERR_OUT_OF_RANGE: return "parameter out of range";
     }
     return "unknown status";
 }
