@@ -35,10 +35,21 @@ summary() {
     grep -E 'tests passed|^# (pass|fail) ' "$1" | tr '\n' ' ' | sed 's/# //g'
 }
 
+# valgrind on the native pool and ring tests: leaks and invalid accesses in
+# the threaded code, independently of the sanitizer builds.
+valgrind_pool_and_ring() {
+    local t
+    for t in test_pool test_ring; do
+        valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+            "build/native/tests/unit/$t" || return 1
+    done
+}
+
 echo "wavepool tests"
 for preset in native asan tsan wasm-mt wasm-st; do
     run_suite "unit/$preset" ctest --test-dir "build/$preset" --output-on-failure
 done
+run_suite "unit/valgrind" valgrind_pool_and_ring
 # node's fetch breaks the Emscripten 3.1.6 loader; playwright needs it, so
 # the flag goes to the wasm suite only.
 run_suite "node/wasm-modules" node --no-experimental-fetch --test tests/node/
