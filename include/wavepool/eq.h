@@ -18,9 +18,9 @@
  * 1..WP_EQ_MAX_BANDS bands in series, any of the eight filter types each,
  * on 1..WP_DSP_MAX_CHANNELS planar float channels, processed in place, at
  * WP_DSP_MIN_RATE..WP_DSP_MAX_RATE Hz. Every channel gets the same filters.
- * Latency: none (minimum-phase IIR; the all-pass and the filters' own phase
- * response aside). Each band realises exactly the RBJ response of its
- * settings (a trapezoidal state-variable filter with the same bilinear
+ * Latency: none (IIR filters, no lookahead; each band has the phase
+ * response of its biquad). Each band realises exactly the RBJ response of
+ * its settings (a trapezoidal state-variable filter with the same bilinear
  * prewarp), so wp_eq_magnitude_db is what the audio gets.
  *
  * Band parameters and ranges (setters never clamp; outside the range they
@@ -39,9 +39,9 @@
  *   1..6 peaking 170, 310, 600, 1000, 3000, 6000 Hz, Q 1
  *   7 high shelf 12000 Hz Q 0.7071 (S = 1)
  *   8..15 peaking 1000 Hz, Q 1
- * A band of `bands` < 8 takes the first `bands` of these. At low rates a
- * default frequency above 0.49 x rate is placed at 0.49 x rate (only the
- * defaults; set_band rejects such values).
+ * An equalizer of fewer bands takes the first ones. At low rates a default
+ * frequency above 0.49 x rate is placed at 0.49 x rate (only the defaults;
+ * set_band rejects such values).
  *
  * Smoothing: every change glides, so nothing clicks or zips. Frequency
  * moves in the log domain, gain in dB and Q in the log domain, each
@@ -61,11 +61,13 @@
  * create or reset (a setter may wait up to 32 frames to start acting);
  * bypass acts from the next frame.
  *
- * Denormals: filter state is flushed to zero below 1e-30 on that grid; after
- * the input falls silent the state becomes exactly zero once the slowest
- * band has decayed by ~70 e-foldings (well under a second for the default
- * layout at any gain; a Q 18 band boosted 24 dB at 170 Hz, the slowest
- * decay here, takes several seconds).
+ * Denormals: filter state is flushed to zero below 1e-30 on that grid, so
+ * no denormal is ever computed. After the input falls silent the state is
+ * exactly zero once the slowest band has decayed by ~70 e-foldings, i.e.
+ * after ~70 / sigma seconds, sigma being its damping (pi f / (Q A) for a
+ * bell, A = 10^(dB/40)): about half a second for the default layout at any
+ * gain, minutes for a Q 18 bell boosted 24 dB at 10 Hz, which rings that
+ * long.
  *
  * Threads: an equalizer is used by one thread at a time. process, reset,
  * the setters and getters and wp_eq_magnitude_db are real-time safe (no

@@ -116,6 +116,11 @@ static wp_eq_band default_band(int index)
     return default_bands[index < WP_EQ_DEFAULT_BANDS ? index : 4];
 }
 
+/* Simper's mixes. With s normalised by g, the SVF gives
+ *   H(s) = (m0 (s^2 + k s + 1) + m1 s + m2) / (s^2 + k s + 1),
+ * and the A-scaled g and k below make that the cookbook's prototype of each
+ * type: bell k = 1 / (Q A) gives (s^2 + s A/Q + 1) / (s^2 + s/(A Q) + 1);
+ * the shelves move g by 1/sqrt(A) (low) or sqrt(A) (high). */
 static eq_design svf_design(wp_filter_type type, int enabled, const double *p, double rate)
 {
     const double g = tan(WP_PI * exp(p[P_FREQ]) / rate);

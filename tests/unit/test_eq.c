@@ -179,11 +179,9 @@ static void every_type_matches_rbj_response(void **state)
     enum { PROBES = 16 };
     double worst = 0.0, worst_center = 0.0;
     int compared = 0, skipped = 0;
-    wp_eq *eq = make_eq(48000.0, 8, 1);
     for (size_t r = 0; r < 3; r++) {
         const double rate = rates[r];
-        wp_eq_destroy(eq);
-        eq = make_eq(rate, 8, 1);
+        wp_eq *eq = make_eq(rate, 8, 1);
         for (int type = 0; type < WP_FILTER_TYPE_COUNT; type++) {
             for (size_t d = 0; d < sizeof designs / sizeof designs[0]; d++) {
                 const double f0 = designs[d][0], gain = designs[d][1], q = designs[d][2];
@@ -211,8 +209,8 @@ static void every_type_matches_rbj_response(void **state)
                 }
             }
         }
+        wp_eq_destroy(eq);
     }
-    wp_eq_destroy(eq);
     printf("# sine vs RBJ: %d points, worst %.2e dB (at f0 %.2e dB); %d points below %g dB skipped\n", compared,
            worst, worst_center, skipped, MEASURE_FLOOR_DB);
 }
@@ -316,8 +314,8 @@ enum { BI_CH = 3, BI_SEG = 28672 /* 7 x 4096: a boundary for every block size */
 #define BI_CHANGES (3 + BI_DENSE)
 
 /* Frame at which change k is applied: 0, then one per 28672 frames, then a
- * dense run every 313 frames (shorter than a glide, so glides restart
- * midway). */
+ * dense run every 313 frames (shorter than a glide, so new targets arrive
+ * mid-glide and crossfades are interrupted). */
 static size_t bi_change_pos(int k)
 {
     if (k < 3)
@@ -909,6 +907,42 @@ static void silence_decays_to_exact_zero(void **state)
     wp_eq_destroy(fresh);
 }
 
+/* A band at 0 dB (or off) is skipped and its state dropped. That must
+ * change nothing audible: a band switched back on after a loud passage and
+ * then a second of silence gives silence, exactly as a band that had kept
+ * running (and decayed to its flushed zero) would, not the leftover of the
+ * loud signal it saw before it was switched off. */
+static void returning_band_starts_from_rest(void **state)
+{
+    (void)state;
+    enum { LOUD = 9600, QUIET = 48000 };
+    wp_eq *eq = make_eq(48000.0, 1, 2);
+    set_band(eq, 0, WP_FILTER_PEAKING, 200.0, 12.0, 4.0, 1);
+    set_band(eq, 1, WP_FILTER_LOW_SHELF, 100.0, 12.0, 0.7071, 1);
+    float *x = malloc(QUIET * sizeof *x);
+    assert_non_null(x);
+    float *ch[1] = {x};
+    test_rng rng = test_rng_seeded(test_seed());
+    for (int phase = 0; phase < 4; phase++) {
+        if (phase == 1) { /* neutral while the loud signal goes on */
+            set_band(eq, 0, WP_FILTER_PEAKING, 200.0, 0.0, 4.0, 1);
+            set_band(eq, 1, WP_FILTER_LOW_SHELF, 100.0, 12.0, 0.7071, 0);
+        } else if (phase == 3) { /* back on, after a second of silence */
+            set_band(eq, 0, WP_FILTER_PEAKING, 200.0, 12.0, 4.0, 1);
+            set_band(eq, 1, WP_FILTER_LOW_SHELF, 100.0, 12.0, 0.7071, 1);
+        }
+        for (size_t i = 0; i < QUIET; i++)
+            x[i] = phase < 2 && i < LOUD ? test_rng_float(&rng) : 0.0f;
+        wp_eq_process(eq, ch, phase < 2 ? LOUD : QUIET);
+    }
+    for (size_t i = 0; i < QUIET; i++) {
+        if (x[i] != 0.0f)
+            fail_msg("frame %zu after switching back on: %g from silence", i, (double)x[i]);
+    }
+    free(x);
+    wp_eq_destroy(eq);
+}
+
 /* Reset drops the signal history and finishes glides at once. */
 static void reset_clears_history_and_completes_glides(void **state)
 {
@@ -1000,6 +1034,7 @@ int main(void)
         cmocka_unit_test(default_bands_are_the_documented_layout),
         cmocka_unit_test(channels_are_filtered_alike_and_independently),
         cmocka_unit_test(silence_decays_to_exact_zero),
+        cmocka_unit_test(returning_band_starts_from_rest),
         cmocka_unit_test(reset_clears_history_and_completes_glides),
         cmocka_unit_test(bypass_crossfades_to_exact_input_and_back),
     };
