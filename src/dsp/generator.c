@@ -475,13 +475,10 @@ static void render_multitone(wp_gen *g, float *out, size_t frames)
         for (size_t k = 0; k < g->tones; k++) {
             double re = g->z_re[k], im = g->z_im[k];
             sum += im;
-            double nr = re * g->w_re[k] - im * g->w_im[k];
-            double ni = re * g->w_im[k] + im * g->w_re[k];
-            /* One Newton step towards |z| = 1 keeps the phasor on the unit
-             * circle for any length of render. */
-            double fix = 1.5 - 0.5 * (nr * nr + ni * ni);
-            g->z_re[k] = nr * fix;
-            g->z_im[k] = ni * fix;
+            /* |w| is 1 within 2^-52: over a day at 384 kHz the phasor's
+             * magnitude drifts by less than 1e-5 (0.0001 dB). */
+            g->z_re[k] = re * g->w_re[k] - im * g->w_im[k];
+            g->z_im[k] = re * g->w_im[k] + im * g->w_re[k];
         }
         out[i] = (float)((double)wp_smoother_next(&g->gain) * g->unit * sum);
     }

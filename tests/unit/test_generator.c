@@ -369,7 +369,10 @@ static void pink_slope_is_minus_3_db_per_octave(void **state)
     double slope = (OCTAVES * sxy - sx * sy) / (OCTAVES * sxx - sx * sx);
     printf("# pink 48 kHz: worst octave deviation from -3.01 dB/oct %.3f dB (%g-%g Hz); fitted slope %.3f dB/oct\n",
            dev, octave_edges[where], octave_edges[where + 1], slope);
-    if (dev > 1.0)
+    /* Spec: +-1 dB. The design is within 0.02 dB and the estimate's
+     * standard deviation is about 0.1 dB in the lowest octave, so hold it
+     * to 0.5 dB. */
+    if (dev > 0.5)
         fail_msg("pink: octave %g-%g Hz off the -3 dB/oct line by %.3f dB", octave_edges[where],
                  octave_edges[where + 1], dev);
     assert_true(fabs(slope + 3.0103) < 0.1);
@@ -642,18 +645,20 @@ static void multitone_level_is_the_peak_of_the_sum(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 4);
     /* Multiples of 3.7 Hz and of 1.3 Hz: their periods are not whole
-     * samples, so over many periods the samples come arbitrarily close to
-     * the true peak. */
+     * samples, so over the periods the samples take 13 or more offsets and
+     * come within about 0.015 dB of the true peak. */
     double set_a[] = {37.0, 370.0, 3700.0, 11100.0};
-    double set_b[WP_GEN_MAX_TONES];
-    for (size_t i = 0; i < WP_GEN_MAX_TONES; i++)
+    double set_b[WP_GEN_MAX_TONES], set_c[WP_GEN_MAX_TONES];
+    for (size_t i = 0; i < WP_GEN_MAX_TONES; i++) {
         set_b[i] = 1.3 * (double)(10 + i * 370 + test_rng_range(&rng, 0, 369));
+        set_c[i] = 31.7 * (double)(i + 1);
+    }
     const struct {
         const double *tones;
         size_t count;
-        double seconds;
-    } cases[] = {{set_a, 4, 10.0}, {set_b, WP_GEN_MAX_TONES, 10.0}};
-    for (size_t c = 0; c < 2; c++) {
+        double seconds, max_crest;
+    } cases[] = {{set_a, 4, 10.0, 9.1}, {set_b, WP_GEN_MAX_TONES, 10.0, 18.1}, {set_c, WP_GEN_MAX_TONES, 10.0, 6.0}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         wp_gen_config cfg = config(WP_GEN_MULTITONE);
         cfg.level_dbfs = -1.0;
         cfg.tone_count = cases[c].count;
@@ -665,8 +670,12 @@ static void multitone_level_is_the_peak_of_the_sum(void **state)
         double crest = -1.0 - tone - 10.0 * log10((double)cases[c].count / 2.0); /* peak over the sum's RMS */
         printf("# multitone %zu tones at -1 dBFS: sample peak %.4f dBFS, each tone %.2f dBFS, crest factor %.2f dB\n",
                cases[c].count, peak, tone, crest);
-        if (peak > -1.0 + 1e-5 || peak < -1.02)
+        if (peak > -1.0 + 1e-5 || peak < -1.03)
             fail_msg("multitone %zu tones: sample peak %.4f dBFS, level -1", cases[c].count, peak);
+        /* Schroeder phases on 32 consecutive harmonics: a low crest factor
+         * (in phase they would reach 18.1 dB). */
+        if (crest > cases[c].max_crest)
+            fail_msg("multitone %zu tones: crest factor %.2f dB", cases[c].count, crest);
         free(x);
         wp_gen_destroy(g);
     }
@@ -833,6 +842,12 @@ static void frequency_and_level_changes_are_smooth(void **state)
             fail_msg("glide not monotonic at %zu: %.2f after %.2f Hz", i, f, prev);
         prev = f;
     }
+    /* One time constant after the change the glide has covered 1 - 1/e of
+     * the way in log frequency: 1000 * 3^0.632 = 2002.5 Hz. */
+    double tau_f = local_freq(x, at + (size_t)(WP_GEN_FREQ_GLIDE_MS * RATE / 1000.0), 40, RATE);
+    double expect_f = 3000.0 * pow(3.0, -exp(-1.0));
+    printf("# glide: %.1f Hz one time constant after 1 -> 3 kHz (expected %.1f)\n", tau_f, expect_f);
+    assert_true(fabs(tau_f / expect_f - 1.0) < 0.01);
     double settled = local_freq(x, at + 24000, 200, RATE);
     printf("# glide: %.4f Hz 0.5 s after the change\n", settled);
     assert_true(fabs(settled - 3000.0) < 0.01);
@@ -873,6 +888,13 @@ static void frequency_and_level_changes_are_smooth(void **state)
     step = max_step(x, 0, n);
     printf("# level -40 -> 0 dBFS: largest step %.6f, bound %.6f (a jump would be 0.99)\n", step, bound);
     assert_true(step <= bound * 1.001);
+    /* One time constant later the gain has covered 1 - 1/e of the way. */
+    size_t k = at + (size_t)(WP_GEN_LEVEL_GLIDE_MS * RATE / 1000.0);
+    while (fabs(sin(2.0 * PI * 100.0 * (double)k / RATE)) < 0.5)
+        k++;
+    double gain = x[k] / sin(2.0 * PI * 100.0 * (double)k / RATE), expect_g = 1.0 - 0.99 * exp(-1.0);
+    printf("# level glide: gain %.4f one time constant after -40 -> 0 dBFS (expected %.4f)\n", gain, expect_g);
+    assert_true(fabs(gain - expect_g) < 0.01);
     double late = db(peak_abs(x + at + 9600, 4800)); /* 200 ms later */
     assert_true(fabs(late) < 0.001);
     wp_gen_destroy(g);
