@@ -30,6 +30,7 @@
  * sample leaves images below 10 nu^4 for nu <= 1/4 (9.8 nu^4 at 1/4, 7.6
  * nu^4 as nu -> 0; integrated from the kernel's spectrum). */
 #define LAGRANGE_IMAGE_COEFF 10.0
+/* ... so no harmonic may exceed 1/4 cycle per table sample. */
 #define MAX_TABLE_FRACTION 0.25
 
 /* Pink: ladder of first-order sections in u = sin^2(w/2), poles PINK_RATIO
@@ -103,12 +104,10 @@ static const char *const type_names[WP_GEN_TYPE_COUNT] = {
     [WP_GEN_MULTITONE] = "multitone",
 };
 
-static int is_wavetable(wp_gen_type t)
+static int is_periodic(wp_gen_type t)
 {
-    return t == WP_GEN_SQUARE || t == WP_GEN_SAW || t == WP_GEN_TRIANGLE;
+    return t == WP_GEN_SINE || t == WP_GEN_SQUARE || t == WP_GEN_SAW || t == WP_GEN_TRIANGLE;
 }
-
-static int is_periodic(wp_gen_type t) { return t == WP_GEN_SINE || is_wavetable(t); }
 
 /* ---- validation ---- */
 

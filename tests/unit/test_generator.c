@@ -90,9 +90,8 @@ static double bin_amp(const analyzer *a, size_t k)
 
 static double db(double x) { return 20.0 * log10(x); }
 
-/* Complex Fourier coefficient c_k of harmonic k of the unit waveform
- * (x = sum Re(c_k e^(i k w t)) ... in the convention of bin_complex: a term
- * b sin(k w t + theta) has c = -i b e^(i theta)). */
+/* Harmonic k of the unit waveform (level 1, phase 0) as bin_complex reads
+ * it: a term b sin(k w t + theta) reads -i b e^(i theta). */
 static void ideal_coeff(wp_gen_type type, double duty, int k, double *re, double *im)
 {
     *re = *im = 0.0;
