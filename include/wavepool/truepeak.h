@@ -28,6 +28,12 @@
  * i < latency belong to the silence before the first frame (they show the
  * pre-ringing of the first frames).
  *
+ * Speed: the phases are computed 4 taps at a time with SIMD (SSE, wasm
+ * simd128). When frame_peaks is NULL, stretches of 32 frames whose windows
+ * cannot produce anything above the running maximum (bounded by the
+ * filters' absolute tap sum) are only stored, not interpolated: results are
+ * the same, and quiet passages of programme material cost next to nothing.
+ *
  * Levels are linear (1.0 = 0 dBTP); wp_truepeak_to_db converts. Input should
  * be finite: Inf gives an infinite peak, NaN samples are skipped by the
  * maxima but make the neighbouring interpolated points NaN.
@@ -58,6 +64,11 @@ void wp_truepeak_destroy(wp_truepeak *tp);
 
 /* Clears the filter history and the running maxima. */
 void wp_truepeak_reset(wp_truepeak *tp);
+
+/* Zeroes the running maxima only, keeping the filter history: peaks from
+ * here on, including the interpolated points of the last `latency` frames
+ * already fed (for measuring a piece of a longer stream). */
+void wp_truepeak_clear_max(wp_truepeak *tp);
 
 /* Oversampling factor: 4, 2 or 1. */
 int wp_truepeak_factor(const wp_truepeak *tp);

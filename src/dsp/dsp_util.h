@@ -18,6 +18,12 @@ static inline float wp_flush_denormal(float x)
     return fabsf(x) < 1e-30f ? 0.0f : x;
 }
 
+/* The same for double-precision recursive state. */
+static inline double wp_flush_denormal_double(double x)
+{
+    return fabs(x) < 1e-30 ? 0.0 : x;
+}
+
 static inline double wp_db_to_gain(double db) { return pow(10.0, db / 20.0); }
 
 /* Gain to dB with a floor, so silence gives a finite number. */
