@@ -28,9 +28,10 @@
  * the extra channels are WP_LOUDNESS_OTHER (1.0, BS.1770-4's weight for
  * channels outside the +-60..120 degree surround zone). Other layouts (e.g.
  * 5.0 as L R C Ls Rs) are set with wp_loudness_set_channel or
- * wp_loudness_set_channel_weight. A weight change takes effect at the next
- * 100 ms block boundary, so no block is ever weighted two ways; set the map
- * before feeding audio.
+ * wp_loudness_set_channel_weight. A weight change takes effect at once
+ * between sub-blocks (before any audio, after a multiple of B frames) and
+ * otherwise at the next sub-block boundary, so no sub-block is ever
+ * weighted two ways; set the map before feeding audio.
  *
  * Blocks and timing: the stream is cut into 100 ms sub-blocks of
  * B = round(rate / 10) frames counted from create/reset (1103 frames, i.e.
@@ -53,10 +54,11 @@
  *    relative threshold; in the one bin containing the threshold, its
  *    smallest and largest blocks are classified exactly and the others
  *    (all within 0.01 LU of the threshold) are counted in proportion to the
- *    part of the bin's loudness span above the threshold. Each such block
- *    weighs about 10 % of an average gated block, so the worst case error is
- *    below 0.4 / n LU for n gated blocks with a single ambiguous block, and
- *    none at all when the threshold bin holds at most two blocks;
+ *    part of the bin's loudness span above the threshold. A block at the
+ *    threshold has at most 10 % of the gated mean energy, so each such
+ *    ambiguous block can move I by at most 3.9 / n LU for n gated blocks
+ *    (0.0065 LU for a minute of programme), and I is exact whenever the
+ *    threshold bin holds at most two blocks;
  *  - LRA percentiles are exact when the percentile's bin holds one block,
  *    otherwise interpolated between that bin's extremes (0.01 LU apart).
  *
@@ -133,7 +135,7 @@ WP_NODISCARD wp_status wp_loudness_set_channel(wp_loudness *lm, int channel, wp_
 /* Custom weight 0..WP_LOUDNESS_MAX_WEIGHT (power weight, as the G_i of
  * BS.1770-4); WP_ERR_OUT_OF_RANGE otherwise, NaN included. */
 WP_NODISCARD wp_status wp_loudness_set_channel_weight(wp_loudness *lm, int channel, double weight);
-/* The weight set for `channel` (in effect from the next block boundary);
+/* The weight last set for `channel` (see above for when it takes effect);
  * 0 for a channel out of range. */
 double wp_loudness_channel_weight(const wp_loudness *lm, int channel);
 

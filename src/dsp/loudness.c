@@ -137,6 +137,18 @@ static double role_weight(wp_loudness_channel role)
     }
 }
 
+/* Called only between sub-blocks, so no sub-block is weighted two ways. */
+static void apply_weights(wp_loudness *lm)
+{
+    for (int c = 0; c < lm->channels; c++) {
+        /* A channel coming back into use starts from rest, not from the
+         * state it had when it was dropped. */
+        if (lm->weight[c] == 0.0 && lm->new_weight[c] != 0.0)
+            memset(&lm->st[c], 0, sizeof lm->st[c]);
+        lm->weight[c] = lm->new_weight[c];
+    }
+}
+
 /* K-weighting for any rate: bilinear transform of the analog prototypes,
  * pre-warped at each corner (the constants reproduce BS.1770-4's 48 kHz
  * tables; they are libebur128's). */
@@ -234,8 +246,8 @@ wp_status wp_loudness_set_channel_weight(wp_loudness *lm, int channel, double we
     if (channel < 0 || channel >= lm->channels || wp_check_range(weight, 0.0, WP_LOUDNESS_MAX_WEIGHT) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     lm->new_weight[channel] = weight;
-    if (lm->frames == 0)
-        lm->weight[channel] = weight;
+    if (lm->pos == 0)
+        apply_weights(lm);
     return WP_OK;
 }
 
@@ -345,13 +357,7 @@ static void complete_block(wp_loudness *lm)
         wp_truepeak_clear_max(lm->tp);
     }
 
-    for (int c = 0; c < lm->channels; c++) {
-        /* A channel coming back into use starts from rest, not from the
-         * state it had when it was dropped. */
-        if (lm->weight[c] == 0.0 && lm->new_weight[c] != 0.0)
-            memset(&lm->st[c], 0, sizeof lm->st[c]);
-        lm->weight[c] = lm->new_weight[c];
-    }
+    apply_weights(lm);
 }
 
 wp_status wp_loudness_process(wp_loudness *lm, const float *const *channels, size_t frames)

@@ -705,15 +705,20 @@ static void channel_map_and_weights(void **state)
     tone_feed_all(&stereo, 5.0, -20.0);
     if (fabs(wp_loudness_integrated(mono.lm) - wp_loudness_integrated(stereo.lm)) > 1e-9)
         fail_msg("dual mono %.6f, stereo %.6f", wp_loudness_integrated(mono.lm), wp_loudness_integrated(stereo.lm));
-    /* A weight change waits for the next 100 ms boundary: 5 s is one, so
-     * the sub-block 5.0-5.1 s still has both channels, the next three one
-     * channel: M at 5.4 s holds 5 of 8 channel-blocks. */
-    assert_int_equal(wp_loudness_set_channel_weight(stereo.lm, 1, 0.0), WP_OK);
+    /* A weight change inside a sub-block waits for its end: set at 5.05 s,
+     * the sub-block 5.0-5.1 s keeps both channels, the next three have one:
+     * M at 5.4 s holds 5 of 8 channel-blocks. */
     double before = wp_loudness_momentary(stereo.lm);
-    tone_feed_all(&stereo, 0.4, -20.0);
+    tone_feed_all(&stereo, 0.05, -20.0);
+    assert_int_equal(wp_loudness_set_channel_weight(stereo.lm, 1, 0.0), WP_OK);
+    tone_feed_all(&stereo, 0.35, -20.0);
     expect_lu(wp_loudness_momentary(stereo.lm), before + 10 * log10(5.0 / 8.0), 0.01, "M across a weight change");
     tone_feed_all(&stereo, 0.5, -20.0);
     expect_lu(wp_loudness_momentary(stereo.lm), before - 3.0103, 0.01, "M with one channel dropped");
+    /* Between sub-blocks (5.9 s) a change is immediate: back to both. */
+    assert_int_equal(wp_loudness_set_channel_weight(stereo.lm, 1, 1.0), WP_OK);
+    tone_feed_all(&stereo, 0.4, -20.0);
+    expect_lu(wp_loudness_momentary(stereo.lm), before, 0.01, "M after restoring the channel at a boundary");
     tone_free(&mono);
     tone_free(&stereo);
 }
