@@ -10,6 +10,7 @@
 #define FADE_MS 20.0
 #define SLOW_MS 50.0 /* per glide stage, for what moves read positions */
 #define MAX_DELAY_MS 40.0
+#define LFO_SYNC 32 /* rotation steps between exact LFO values */
 #define MAX_DEPTH_MS 20.0
 
 struct wp_chorus {
@@ -21,6 +22,8 @@ struct wp_chorus {
     int live;    /* voices 0..live-1 are audible or fading out */
     bool moving; /* some smoother below has not landed yet */
     double phase; /* LFO phase, cycles in [0, 1) */
+    float lfo_c, lfo_s; /* cos and sin of 2 pi phase (between syncs) */
+    int sync;           /* samples since the last exact LFO value, mod LFO_SYNC */
     double spread;
     wp_dline line[2];
     wp_glide inc;            /* LFO phase increment per sample */
@@ -85,8 +88,11 @@ static void settle_all(wp_chorus *c)
  * voices that have faded out. */
 static void step_smoothers(wp_chorus *c)
 {
-    bool moved = wp_glide_step(&c->inc) | wp_glide_step(&c->depth) | wp_glide_step(&c->base) |
-                 wp_glide_step(&c->mix);
+    /* Every glide steps (no short-circuit). */
+    bool moved = wp_glide_step(&c->inc);
+    moved |= wp_glide_step(&c->depth);
+    moved |= wp_glide_step(&c->base);
+    moved |= wp_glide_step(&c->mix);
     bool turned = wp_glide_step(&c->stereo);
     for (int v = 0; v < c->live; v++) {
         moved |= wp_glide_step(&c->gain[v]);
@@ -105,6 +111,7 @@ static void clear_history(wp_chorus *c)
     for (int ch = 0; ch < c->channels; ch++)
         wp_dline_clear(&c->line[ch]);
     c->phase = 0.0;
+    c->sync = 0;
 }
 
 wp_status wp_chorus_create(double sample_rate, int channels, wp_chorus **out)
@@ -230,36 +237,96 @@ wp_status wp_chorus_set_enabled(wp_chorus *c, bool enabled)
     return WP_OK;
 }
 
+/* What the per-sample loop reads, copied out of the smoothers (so stores
+ * to the audio and the lines cannot force reloads). The voices of all
+ * channels are packed into lanes of 4-wide vectors, channel-major; each
+ * lane has its own rotation, line and gain, the gain split into one vector
+ * for the left sum and one for the right (zero in the other channel's lanes
+ * and in padding lanes, which read line 0 harmlessly). */
+#define MAX_LANES (2 * WP_CHORUS_MAX_VOICES)
+
+typedef struct frame_params {
+    int vectors;
+    float half, mid, mix, cw, sw;
+    wp_v4f rc[MAX_LANES / 4], rs[MAX_LANES / 4];
+    wp_v4f gain[2][MAX_LANES / 4];
+    const float *line[MAX_LANES];
+} frame_params;
+
+static void load_params(const wp_chorus *c, frame_params *p)
+{
+    p->half = 0.5f * c->depth.b.value;
+    p->mid = c->base.b.value + p->half;
+    p->mix = c->mix.b.value;
+    /* One LFO step: rotation by 2 pi inc. */
+    p->cw = wp_sin_cycles((double)c->inc.b.value + 0.25);
+    p->sw = wp_sin_cycles((double)c->inc.b.value);
+    int lanes = c->channels * c->live;
+    p->vectors = (lanes + 3) / 4;
+    for (int n = 0; n < 4 * p->vectors; n++) {
+        int ch = n / c->live, v = n % c->live;
+        bool real = n < lanes;
+        p->rc[n / 4][n % 4] = real ? c->rot_c[ch][v] : 1.0f;
+        p->rs[n / 4][n % 4] = real ? c->rot_s[ch][v] : 0.0f;
+        for (int k = 0; k < 2; k++)
+            p->gain[k][n / 4][n % 4] = real && ch == k ? c->gain[v].b.value : 0.0f;
+        p->line[n] = c->line[real ? ch : 0].buf;
+    }
+}
+
 void wp_chorus_process(wp_chorus *c, float *const *channels, size_t frames)
 {
     if (!c->active)
         return;
+    frame_params p;
+    load_params(c, &p);
+    float lc = c->lfo_c, ls = c->lfo_s;
+    /* The lines are written together: one position and size for both. */
+    const size_t mask = c->line[0].mask;
     for (size_t i = 0; i < frames; i++) {
-        if (c->moving)
+        if (c->moving) {
             step_smoothers(c);
-        /* The common LFO, cos and sin of 2 pi phase. */
-        float lc = wp_sin_cycles(c->phase + 0.25), ls = wp_sin_cycles(c->phase);
+            load_params(c, &p);
+        }
+        /* The common LFO, cos and sin of 2 pi phase: computed exactly every
+         * LFO_SYNC samples (counted from reset, so block splits do not
+         * matter) and by rotation in between. */
+        if (c->sync == 0) {
+            lc = wp_sin_cycles(c->phase + 0.25);
+            ls = wp_sin_cycles(c->phase);
+        }
+        c->sync = (c->sync + 1) % LFO_SYNC;
         c->phase += c->inc.b.value;
         if (c->phase >= 1.0)
             c->phase -= 1.0;
-        float half = 0.5f * c->depth.b.value, mid = c->base.b.value + half;
+
+        const size_t pos = c->line[0].pos;
+        wp_v4f acc[2] = {wp_v4_splat(0.0f), wp_v4_splat(0.0f)};
+        for (int j = 0; j < p.vectors; j++) {
+            /* Each lane's delay: cos(2 pi (phase + offset)) sweeps it. */
+            wp_v4f lfo = wp_v4_splat(lc) * p.rc[j] - wp_v4_splat(ls) * p.rs[j];
+            wp_v4f delay = wp_v4_splat(p.mid) - wp_v4_splat(p.half) * lfo;
+            wp_v4i whole = __builtin_convertvector(delay, wp_v4i);
+            wp_v4f t = delay - __builtin_convertvector(whole, wp_v4f);
+            const float *at[4];
+            for (int q = 0; q < 4; q++)
+                at[q] = p.line[4 * j + q] + ((pos - (size_t)whole[q] - 2) & mask);
+            wp_v4f y = wp_hermite4_v4(at, t);
+            acc[0] += p.gain[0][j] * y;
+            acc[1] += p.gain[1][j] * y;
+        }
         /* The enable gain fades the lines' input too, so after a re-enable
          * the voices of a sound that plays on start smoothly. */
         float on = wp_fade_next(&c->enable);
-        float mix = c->mix.b.value * on;
+        float mix = p.mix * on;
         for (int ch = 0; ch < c->channels; ch++) {
-            const float *rc = c->rot_c[ch], *rs = c->rot_s[ch];
-            wp_dline *line = &c->line[ch];
-            float wet = 0.0f;
-            for (int v = 0; v < c->live; v++) {
-                /* cos(2 pi (phase + offset)) */
-                float lfo = lc * rc[v] - ls * rs[v];
-                wet += c->gain[v].b.value * wp_dline_hermite(line, mid - half * lfo);
-            }
-            float x = channels[ch][i];
-            wp_dline_write(line, on * x);
+            float x = channels[ch][i], wet = wp_v4_sum(acc[ch]);
+            wp_dline_write(&c->line[ch], on * x);
             channels[ch][i] = x + mix * (wet - x);
         }
+        float next_c = lc * p.cw - ls * p.sw;
+        ls = ls * p.cw + lc * p.sw;
+        lc = next_c;
         if (!c->enabled && on == 0.0f) {
             /* Bypass complete: the rest of the block stays dry. */
             clear_history(c);
@@ -267,4 +334,6 @@ void wp_chorus_process(wp_chorus *c, float *const *channels, size_t frames)
             return;
         }
     }
+    c->lfo_c = lc;
+    c->lfo_s = ls;
 }

@@ -9,7 +9,7 @@ wp_status wp_dline_init(wp_dline *d, size_t max_delay)
     size_t need = max_delay + 3, cap = 16;
     while (cap < need)
         cap *= 2;
-    d->buf = calloc(cap, sizeof *d->buf);
+    d->buf = calloc(cap + WP_DLINE_GUARD, sizeof *d->buf);
     if (!d->buf)
         return WP_ERR_OUT_OF_MEMORY;
     d->mask = cap - 1;
@@ -25,6 +25,6 @@ void wp_dline_free(wp_dline *d)
 
 void wp_dline_clear(wp_dline *d)
 {
-    memset(d->buf, 0, (d->mask + 1) * sizeof *d->buf);
+    memset(d->buf, 0, (d->mask + 1 + WP_DLINE_GUARD) * sizeof *d->buf);
     d->pos = 0;
 }

@@ -1,7 +1,6 @@
 #include "wavepool/reverb.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +16,7 @@
 #define COEF_MS 10.0 /* per stage */
 #define DC_HZ 5.0
 #define LOOP_HP_HZ 1.0
+#define FLUSH_EVERY 16 /* samples; a power of two */
 
 /* Spread over a 1:4.4 range so the echo pattern never repeats early. Short
  * lines build the echo density fast; the total (0.71 s) is the modal
@@ -33,37 +33,17 @@ static const float diffuser_gain[DIFFUSERS] = {0.75f, 0.75f, 0.625f, 0.625f};
 #define IN_GAIN 0.336f
 #define OUT_GAIN 0.336f
 
-/* The network runs on 4-wide vectors (GCC/Clang vector extensions: SSE on
- * x86, simd128 in wasm, plain scalar code where there is no SIMD). The 16
- * lines are four vectors; the input stage keeps left and right in lanes 0
- * and 1. Every operation is lane-wise IEEE arithmetic, so results do not
- * depend on how a compiler maps the vectors. */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-static inline v4f splat(float x) { return (v4f){x, x, x, x}; }
-
-static inline void store4(float *p, v4f v) { memcpy(p, &v, sizeof v); }
-
-/* wp_flush_denormal, lane-wise. */
-static inline v4f flush4(v4f x)
-{
-    v4i bits = (v4i)x;
-    v4f mag = (v4f)(bits & 0x7fffffff);
-    return (v4f)(bits & (mag >= splat(1e-30f)));
-}
-
-static inline float sum4(v4f x) { return (x[0] + x[1]) + (x[2] + x[3]); }
-
+/* The network runs on wp_v4f vectors (delayline.h). The 16 lines are four
+ * vectors; the input stage keeps left and right in lanes 0 and 1. */
 /* Unnormalised 16-point Walsh-Hadamard transform of v[0..3]: butterflies
  * between the vectors, then within each vector. */
-static inline void hadamard16(v4f *v)
+static inline void hadamard16(wp_v4f *v)
 {
-    const v4f pm = {1.0f, -1.0f, 1.0f, -1.0f}, ppmm = {1.0f, 1.0f, -1.0f, -1.0f};
-    v4f a0 = v[0] + v[1], a1 = v[0] - v[1], a2 = v[2] + v[3], a3 = v[2] - v[3];
+    const wp_v4f pm = {1.0f, -1.0f, 1.0f, -1.0f}, ppmm = {1.0f, 1.0f, -1.0f, -1.0f};
+    wp_v4f a0 = v[0] + v[1], a1 = v[0] - v[1], a2 = v[2] + v[3], a3 = v[2] - v[3];
     v[0] = a0 + a2, v[1] = a1 + a3, v[2] = a0 - a2, v[3] = a1 - a3;
     for (int j = 0; j < 4; j++) {
-        v4f a = v[j];
+        wp_v4f a = v[j];
         a = __builtin_shufflevector(a, a, 0, 1, 0, 1) + ppmm * __builtin_shufflevector(a, a, 2, 3, 2, 3);
         v[j] = __builtin_shufflevector(a, a, 0, 0, 2, 2) + pm * __builtin_shufflevector(a, a, 1, 1, 3, 3);
     }
@@ -107,29 +87,30 @@ struct wp_reverb {
     bool enabled;
     bool active;    /* false once a bypass fade has finished */
     bool smoothing; /* mix or width still moving */
+    unsigned tick;  /* samples since reset, for the periodic flush */
     double decay, damping, damping_hz;
     /* Input stage, left/right in lanes 0/1. The pre-delay (lanes 0 and 1
      * of its bank) is written before it is read, so a delay of 0 is exact. */
     bank pre;
     wp_xtap pre_tap; /* whole samples */
-    v4f dc_x, dc_y, dc_r;
+    wp_v4f dc_x, dc_y, dc_r;
     bank diffusers; /* lane 2k + c: diffuser k of channel c */
     size_t diffuser_len[DIFFUSERS];
     /* Network. */
     bank fdn;
     size_t len[LINES];
-    v4f z[NV];          /* shelf filter state */
-    v4f hp_x[NV], hp_y[NV]; /* loop high-pass state */
-    v4f hp_r;
+    wp_v4f z[NV];          /* shelf filter state */
+    wp_v4f hp_x[NV], hp_y[NV]; /* loop high-pass state */
+    wp_v4f hp_r;
     /* Shelf coefficients b0, b1, a1 of lines 0-3 and 4-7. A change moves
      * them along the straight line from `from` to `to` as `morph` goes
      * 0 -> 1; the DC and Nyquist gains along the way are weighted mediants
      * of gains below 1 (first-order sections peak at DC or Nyquist), so
      * every intermediate filter keeps the loop stable. */
-    v4f coef[3][NV], from[3][NV], to[3][NV];
+    wp_v4f coef[3][NV], from[3][NV], to[3][NV];
     wp_glide morph;
     bool coef_moving;
-    v4f in_sign[2][NV], out_sign[2][NV]; /* [channel][vector] */
+    wp_v4f in_sign[2][NV], out_sign[2][NV]; /* [channel][vector] */
     wp_glide width_a, width_b; /* cos and sin of (1 - width) pi/4 */
     wp_glide mix;
     wp_fade enable;
@@ -194,12 +175,13 @@ static void settle_all(wp_reverb *r)
 
 static void clear_history(wp_reverb *r)
 {
+    r->tick = 0;
     bank_clear(&r->pre);
     bank_clear(&r->diffusers);
     bank_clear(&r->fdn);
-    r->dc_x = r->dc_y = splat(0.0f);
+    r->dc_x = r->dc_y = wp_v4_splat(0.0f);
     for (int j = 0; j < NV; j++)
-        r->z[j] = r->hp_x[j] = r->hp_y[j] = splat(0.0f);
+        r->z[j] = r->hp_x[j] = r->hp_y[j] = wp_v4_splat(0.0f);
 }
 
 static void set_width_targets(wp_reverb *r, double width)
@@ -254,8 +236,8 @@ wp_status wp_reverb_create(double sample_rate, int channels, wp_reverb **out)
             r->in_sign[c][i / 4][i % 4] = IN_GAIN * sigma[i] * hadamard_sign(in_row[c], (unsigned)i);
             r->out_sign[c][i / 4][i % 4] = OUT_GAIN * sigma[i] * hadamard_sign(out_row[c], (unsigned)i);
         }
-    r->dc_r = splat((float)exp(-WP_TWO_PI * DC_HZ / sample_rate));
-    r->hp_r = splat((float)exp(-WP_TWO_PI * LOOP_HP_HZ / sample_rate));
+    r->dc_r = wp_v4_splat((float)exp(-WP_TWO_PI * DC_HZ / sample_rate));
+    r->hp_r = wp_v4_splat((float)exp(-WP_TWO_PI * LOOP_HP_HZ / sample_rate));
     r->decay = 2.0;
     r->damping = 0.5;
     r->damping_hz = fmin(5000.0, 0.45 * sample_rate);
@@ -383,10 +365,14 @@ static void step_coefficients(wp_reverb *r)
 
 static void step_smoothers(wp_reverb *r)
 {
-    r->smoothing = wp_glide_step(&r->mix) | wp_glide_step(&r->width_a) | wp_glide_step(&r->width_b);
+    /* Every glide steps (no short-circuit). */
+    bool moving = wp_glide_step(&r->mix);
+    moving |= wp_glide_step(&r->width_a);
+    moving |= wp_glide_step(&r->width_b);
+    r->smoothing = moving;
 }
 
-static inline v4f lanes01(const float *p) { return (v4f){p[0], p[1], 0.0f, 0.0f}; }
+static inline wp_v4f lanes01(const float *p) { return (wp_v4f){p[0], p[1], 0.0f, 0.0f}; }
 
 void wp_reverb_process(wp_reverb *r, float *const *channels, size_t frames)
 {
@@ -396,12 +382,12 @@ void wp_reverb_process(wp_reverb *r, float *const *channels, size_t frames)
     float *const pre = r->pre.buf, *const dif = r->diffusers.buf, *const fdn = r->fdn.buf;
     const size_t pmask = r->pre.mask, dmask = r->diffusers.mask, fmask = r->fdn.mask;
     size_t ppos = r->pre.pos, dpos = r->diffusers.pos, fpos = r->fdn.pos;
-    v4f dc_x = r->dc_x, dc_y = r->dc_y, z[NV], hp_x[NV], hp_y[NV];
+    wp_v4f dc_x = r->dc_x, dc_y = r->dc_y, z[NV], hp_x[NV], hp_y[NV];
     memcpy(z, r->z, sizeof z);
     memcpy(hp_x, r->hp_x, sizeof hp_x);
     memcpy(hp_y, r->hp_y, sizeof hp_y);
-    const v4f hp_r = r->hp_r;
-    const v4f dc_r = r->dc_r;
+    const wp_v4f hp_r = r->hp_r;
+    const wp_v4f dc_r = r->dc_r;
     for (size_t n = 0; n < frames; n++) {
         if (r->coef_moving)
             step_coefficients(r);
@@ -417,50 +403,63 @@ void wp_reverb_process(wp_reverb *r, float *const *channels, size_t frames)
         pre[ppos * PRE_LANES] = on * xl;
         pre[ppos * PRE_LANES + 1] = on * xr;
         float w_old = wp_xtap_next(&r->pre_tap);
-        size_t cur = (size_t)(long)r->pre_tap.cur;
-        v4f h = lanes01(pre + ((ppos - cur) & pmask) * PRE_LANES);
+        size_t cur = r->pre_tap.cur_k;
+        wp_v4f h = lanes01(pre + ((ppos - cur) & pmask) * PRE_LANES);
         if (w_old != 0.0f) {
-            size_t old = (size_t)(long)r->pre_tap.old;
+            size_t old = r->pre_tap.old_k;
             h += w_old * (lanes01(pre + ((ppos - old) & pmask) * PRE_LANES) - h);
         }
         ppos = (ppos + 1) & pmask;
 
         /* DC blocker, then the series all-passes v = h - g v[n-M],
          * y = g v + v[n-M]. */
-        v4f hp = flush4(h - dc_x + dc_r * dc_y);
+        dc_y = h - dc_x + dc_r * dc_y;
         dc_x = h;
-        dc_y = h = hp;
-        float *dframe = dif + dpos * DIFFUSER_LANES;
+        h = dc_y;
+        wp_v4f v[DIFFUSERS];
         for (int k = 0; k < DIFFUSERS; k++) {
-            v4f old = lanes01(dif + ((dpos - r->diffuser_len[k]) & dmask) * DIFFUSER_LANES + 2 * k);
-            v4f v = flush4(h - diffuser_gain[k] * old);
-            dframe[2 * k] = v[0];
-            dframe[2 * k + 1] = v[1];
-            h = diffuser_gain[k] * v + old;
+            wp_v4f old = lanes01(dif + ((dpos - r->diffuser_len[k]) & dmask) * DIFFUSER_LANES + 2 * k);
+            v[k] = wp_v4_flush(h - diffuser_gain[k] * old);
+            h = diffuser_gain[k] * v[k] + old;
         }
+        float *dframe = dif + dpos * DIFFUSER_LANES;
+        wp_v4_store(dframe, __builtin_shufflevector(v[0], v[1], 0, 1, 4, 5));
+        wp_v4_store(dframe + 4, __builtin_shufflevector(v[2], v[3], 0, 1, 4, 5));
         dpos = (dpos + 1) & dmask;
 
         /* The network: read, tap the outputs, damp, mix, feed back. */
-        v4f s[NV], f[NV], tl = splat(0.0f), tr = splat(0.0f);
+        wp_v4f s[NV], f[NV], tl = wp_v4_splat(0.0f), tr = wp_v4_splat(0.0f);
         for (int j = 0; j < NV; j++) {
             const size_t *len = r->len + 4 * j;
             const float *lane = fdn + 4 * j;
-            s[j] = (v4f){lane[((fpos - len[0]) & fmask) * LINES], lane[((fpos - len[1]) & fmask) * LINES + 1],
+            s[j] = (wp_v4f){lane[((fpos - len[0]) & fmask) * LINES], lane[((fpos - len[1]) & fmask) * LINES + 1],
                          lane[((fpos - len[2]) & fmask) * LINES + 2], lane[((fpos - len[3]) & fmask) * LINES + 3]};
             tl += r->out_sign[0][j] * s[j];
             tr += r->out_sign[1][j] * s[j];
-            v4f x = hp_y[j] = flush4(s[j] - hp_x[j] + hp_r * hp_y[j]);
+            wp_v4f x = hp_y[j] = s[j] - hp_x[j] + hp_r * hp_y[j];
             hp_x[j] = s[j];
             f[j] = r->coef[0][j] * x + z[j];
-            z[j] = flush4(r->coef[1][j] * x - r->coef[2][j] * f[j]);
+            z[j] = r->coef[1][j] * x - r->coef[2][j] * f[j];
         }
-        float yl = sum4(tl), yr = sum4(tr);
+        float yl = wp_v4_sum(tl), yr = wp_v4_sum(tr);
         hadamard16(f);
         float il = h[0], ir = h[1];
         float *frame = fdn + fpos * LINES;
         for (int j = 0; j < NV; j++)
-            store4(frame + 4 * j, flush4(f[j] + r->in_sign[0][j] * il + r->in_sign[1][j] * ir));
+            wp_v4_store(frame + 4 * j, wp_v4_flush(f[j] + r->in_sign[0][j] * il + r->in_sign[1][j] * ir));
         fpos = (fpos + 1) & fmask;
+        /* Filter states are flushed every FLUSH_EVERY samples (counted from
+         * reset: block splits do not matter). Between two flushes a state
+         * cannot fall from 1e-30 into the denormal range (that would take
+         * a decay of 80 dB in 16 samples), and whatever the lines store is
+         * flushed on every write. */
+        if ((r->tick++ & (FLUSH_EVERY - 1)) == 0) {
+            dc_y = wp_v4_flush(dc_y);
+            for (int j = 0; j < NV; j++) {
+                z[j] = wp_v4_flush(z[j]);
+                hp_y[j] = wp_v4_flush(hp_y[j]);
+            }
+        }
 
         if (stereo) {
             float a = r->width_a.b.value, b = r->width_b.b.value;
