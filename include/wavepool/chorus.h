@@ -7,8 +7,9 @@
  *   D(n) = delay_ms + depth_ms * (1 - cos(2 pi (phi(n) + v/N + c * spread/(2N)))) / 2
  *
  * where phi advances by rate_hz / sample_rate per sample and is 0 right
- * after create or reset. The voices of one channel are spread evenly over
- * the LFO cycle; the right channel's voices run spread/(2N) of a cycle
+ * after create, reset or a completed bypass (the LFO is exact to about
+ * 1e-6). The voices of one channel are spread evenly over the LFO cycle;
+ * the right channel's voices run spread/(2N) of a cycle
  * behind the left ones, so spread 1 places them midway between the left
  * voices (a single voice then sweeps in antiphase left/right: the classic
  * stereo chorus) and spread 0 makes both channels' wet signals identical for
@@ -32,14 +33,15 @@
  *             then stops processing (no CPU) and clears the delay lines;
  *             re-enabling fades the lines' input and the wet output back
  *             in, so nothing stale comes back and nothing clicks.
- * Smoothing (per sample): rate and mix one-pole, 10 ms. delay_ms, depth_ms,
- * spread and the voice phase offsets move the read positions, so they glide
- * through two one-pole stages of 50 ms each: the read speed changes
- * continuously, and a change is a gentle pitch bend (at most about 17% for
- * the largest jump of delay_ms at any rate), never a click or a sudden
- * pitch step. A voice added or removed by set_voices fades in or out
- * (50 ms) while the others glide to their new phases. The LFO phase itself
- * never jumps.
+ * Smoothing (per sample, through two one-pole stages, so nothing starts
+ * with a kink): rate and mix 5 ms per stage (about 10 ms to 63%).
+ * delay_ms, depth_ms, spread and the voice phase offsets move the read
+ * positions, so they glide slower, 50 ms per stage: the read speed changes
+ * continuously and a change is a gentle pitch bend, peaking at 0.74% per ms
+ * of delay change (7% for 10 ms) at any sample rate, never a click or a
+ * sudden pitch step. A voice added or removed by set_voices fades in or out
+ * (50 ms per stage) while the others glide to their new phases. The LFO
+ * phase itself never jumps.
  *
  * Latency: none (dry path immediate). Memory: 60 ms per channel.
  *

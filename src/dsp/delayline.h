@@ -6,12 +6,13 @@
  * then the new sample is written, so tap k (k >= 1) is the sample written k
  * samples ago and a loop through one line has a delay of exactly k samples.
  *
- * wp_dline_hermite: fractional read with 4-point, 3rd-order Hermite
- * (Catmull-Rom) interpolation. Chosen over linear interpolation, which
- * low-passes by up to 6 dB at Nyquist at half-sample positions and
- * modulates the spectrum when the delay moves, and over 4-point Lagrange,
- * whose output derivative jumps at sample crossings (audible as
- * modulation noise in a swept delay); Hermite is C1 continuous.
+ * wp_dline_hermite_at (and wp_hermite4_v4, four reads at once): fractional
+ * read with 4-point, 3rd-order Hermite (Catmull-Rom) interpolation. Chosen
+ * over linear interpolation, which low-passes by up to 6 dB at Nyquist at
+ * half-sample positions and modulates the spectrum when the delay moves,
+ * and over 4-point Lagrange, whose output derivative jumps at sample
+ * crossings (audible as modulation noise in a swept delay); Hermite is C1
+ * continuous.
  *
  * wp_xtap: a read position that never jumps: a change of delay crossfades
  * (smoothstep, WP_XTAP_FADE_MS) from the old read position to the new one,
@@ -91,21 +92,13 @@ static inline float wp_hermite4(float xm1, float x0, float x1, float x2, float t
 
 /* The signal k + t samples ago, k >= 2 and 0 <= t < 1 (the newer
  * neighbour must already be written); t = 0 returns the stored sample
- * exactly. */
+ * exactly. Callers split a delay in double precision first, so even 2 s at
+ * 384 kHz keeps a fraction accurate to 1e-10 sample. */
 static inline float wp_dline_hermite_at(const wp_dline *d, size_t k, float t)
 {
     /* Oldest neighbour first: tap(k + 2), tap(k + 1), tap(k), tap(k - 1). */
     const float *p = d->buf + ((d->pos - k - 2) & d->mask);
     return wp_hermite4(p[3], p[2], p[1], p[0], t);
-}
-
-/* The same for a delay given as one number, delay >= 2. Single precision
- * resolves delays up to 2^24 samples to 1/(2^24 / delay) of a sample: the
- * chorus's 23040 samples (60 ms at 384 kHz) to 0.002 sample. */
-static inline float wp_dline_hermite(const wp_dline *d, float delay)
-{
-    long whole = (long)delay; /* signed: one instruction, unlike size_t */
-    return wp_dline_hermite_at(d, (size_t)whole, delay - (float)whole);
 }
 
 /* 3x^2 - 2x^3: 0 -> 0 and 1 -> 1 exactly, zero slope at both ends. */
@@ -119,15 +112,14 @@ typedef struct wp_xtap {
     double target; /* latest request; taken up when no fade is running */
     float fade;    /* 0..1 progress of the running fade; 1 = none */
     float step;    /* fade increment per sample */
-    /* cur and old split into whole samples and fraction, in double
-     * precision first: 2 s at 384 kHz still resolves 1e-10 sample. */
+    /* cur and old split into whole samples and fraction. */
     size_t cur_k, old_k;
     float cur_t, old_t;
 } wp_xtap;
 
 static inline void wp_xtap_split(double delay, size_t *k, float *t)
 {
-    long whole = (long)delay;
+    long whole = (long)delay; /* signed: one instruction, unlike size_t */
     *k = (size_t)whole;
     *t = (float)(delay - (double)whole);
 }
@@ -172,8 +164,6 @@ static inline float wp_xtap_next(wp_xtap *x)
     return 1.0f - wp_smoothstep(x->fade);
 }
 
-/* Reads line d through the tap, given the old-position weight from
- * wp_xtap_next for this sample. */
 static inline float wp_xtap_at(const wp_dline *d, size_t k, float t)
 {
     /* Whole-sample delays are common (375 ms at 48 kHz): the interpolator
@@ -181,6 +171,8 @@ static inline float wp_xtap_at(const wp_dline *d, size_t k, float t)
     return t == 0.0f ? wp_dline_tap(d, k) : wp_dline_hermite_at(d, k, t);
 }
 
+/* Reads line d through the tap, given the old-position weight from
+ * wp_xtap_next for this sample. */
 static inline float wp_xtap_read(const wp_xtap *x, const wp_dline *d, float w_old)
 {
     float y = wp_xtap_at(d, x->cur_k, x->cur_t);

@@ -62,6 +62,7 @@ typedef struct bank {
 
 #define PRE_LANES 2
 #define DIFFUSER_LANES (2 * DIFFUSERS)
+_Static_assert(LINES == 16 && DIFFUSERS == 4, "hadamard16 and the diffuser frame stores assume these");
 
 static wp_status bank_init(bank *b, size_t lanes, size_t max_delay)
 {
@@ -102,7 +103,7 @@ struct wp_reverb {
     wp_v4f z[NV];          /* shelf filter state */
     wp_v4f hp_x[NV], hp_y[NV]; /* loop high-pass state */
     wp_v4f hp_r;
-    /* Shelf coefficients b0, b1, a1 of lines 0-3 and 4-7. A change moves
+    /* Shelf coefficients b0, b1, a1 per vector of 4 lines. A change moves
      * them along the straight line from `from` to `to` as `morph` goes
      * 0 -> 1; the DC and Nyquist gains along the way are weighted mediants
      * of gains below 1 (first-order sections peak at DC or Nyquist), so

@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -478,6 +479,38 @@ static void output_is_independent_of_block_size(void **state)
     free(ref[0]), free(ref[1]), free(l), free(r);
 }
 
+/* Echoes die away to exact zero instead of lingering as denormals (slow
+ * on x86 and in wasm): no output sample is ever denormal. */
+static void silence_decays_to_exact_zero(void **state)
+{
+    (void)state;
+    const double rate = 48000;
+    const size_t n = (size_t)(3 * rate);
+    wp_delay *d = make(rate, 2);
+    assert_int_equal(wp_delay_set_time_ms(d, 10.0), WP_OK);
+    assert_int_equal(wp_delay_set_feedback(d, 0.5), WP_OK);
+    assert_int_equal(wp_delay_set_ping_pong(d, 0.5), WP_OK);
+    assert_int_equal(wp_delay_set_mix(d, 1.0), WP_OK);
+    wp_delay_reset(d);
+    float *l = zeros(n), *r = zeros(n);
+    l[0] = 1.0f;
+    process(d, l, r, n);
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 2; c++) {
+            float y = c ? r[i] : l[i];
+            if (y != 0.0f && fabsf(y) < FLT_MIN)
+                fail_msg("denormal output %g at %zu", y, i);
+            if (y != 0.0f)
+                last = i;
+        }
+    printf("# feedback 0.5 every 10 ms: last non-zero output at %.3f s\n", (double)last / rate);
+    if (last > (size_t)(2.5 * rate))
+        fail_msg("echoes still non-zero at %.3f s", (double)last / rate);
+    wp_delay_destroy(d);
+    free(l), free(r);
+}
+
 /* The extremes of rate and time: 1 ms at 8 kHz is 8 samples; 2000 ms at
  * 384 kHz is 768000 samples (the whole allocated line). */
 static void extreme_rates_and_times(void **state)
@@ -517,6 +550,7 @@ int main(void)
         cmocka_unit_test(mix_zero_and_bypass_are_exactly_dry),
         cmocka_unit_test(output_is_independent_of_block_size),
         cmocka_unit_test(extreme_rates_and_times),
+        cmocka_unit_test(silence_decays_to_exact_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -511,13 +512,18 @@ static void parameter_changes_do_not_click(void **state)
     }
 }
 
+/* Ends with 12 s of silence at a 0.1 s decay, so the tail falls through
+ * the flush threshold (see silence_decays_to_exact_zero): the flushes must
+ * not depend on the block split either. */
 static void output_is_independent_of_block_size(void **state)
 {
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 4);
-    const size_t n = 50000;
-    const size_t marks[] = {0, 8000, 17000, 29000, 41000, n};
+    const size_t n = 50000 + 12 * 44100;
+    const size_t marks[] = {0, 8000, 17000, 29000, 41000, 50000, n};
     float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
+    memset(l + 50000, 0, (n - 50000) * sizeof *l);
+    memset(r + 50000, 0, (n - 50000) * sizeof *r);
     float *ref[2] = {NULL, NULL};
     const size_t blocks[] = {n, 1, 7, 128, 4096, 0};
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
@@ -534,6 +540,7 @@ static void output_is_independent_of_block_size(void **state)
                     assert_int_equal(wp_reverb_set_damping_hz(rv, 900), WP_OK);
                     assert_int_equal(wp_reverb_set_mix(rv, 0.9), WP_OK); break;
             case 4: assert_int_equal(wp_reverb_set_predelay_ms(rv, 3), WP_OK); break;
+            case 5: assert_int_equal(wp_reverb_set_decay_s(rv, 0.1), WP_OK); break;
             default: break;
             }
             for (size_t pos = marks[m]; pos < marks[m + 1];) {
@@ -554,6 +561,43 @@ static void output_is_independent_of_block_size(void **state)
         free(yl), free(yr);
     }
     free(ref[0]), free(ref[1]), free(l), free(r);
+}
+
+/* A decaying tail goes to exact zero instead of lingering as denormals
+ * (which are slow on x86 and in wasm): after an impulse at decay 0.1 s no
+ * output sample is ever denormal, and the output becomes exactly 0. Below
+ * -140 dB the decay slows to the loop high-pass's own 58 dB/s (its pole at
+ * 1 Hz), so exact zero (the 1e-30 flush threshold, -600 dB) takes a few
+ * seconds. */
+static void silence_decays_to_exact_zero(void **state)
+{
+    (void)state;
+    const double rate = 48000;
+    const size_t n = (size_t)(12 * rate);
+    for (int ch = 1; ch <= 2; ch++) {
+        wp_reverb *r = make(rate, ch);
+        assert_int_equal(wp_reverb_set_decay_s(r, 0.1), WP_OK);
+        assert_int_equal(wp_reverb_set_damping(r, 0.0), WP_OK);
+        assert_int_equal(wp_reverb_set_mix(r, 1.0), WP_OK);
+        wp_reverb_reset(r);
+        float *l = zeros(n), *rr = zeros(n);
+        l[0] = rr[0] = 1.0f;
+        process(r, l, ch == 2 ? rr : NULL, n);
+        size_t last = 0;
+        for (int c = 0; c < ch; c++)
+            for (size_t i = 0; i < n; i++) {
+                float y = c ? rr[i] : l[i];
+                if (y != 0.0f && fabsf(y) < FLT_MIN)
+                    fail_msg("%d ch: denormal output %g at %zu", ch, y, i);
+                if (y != 0.0f)
+                    last = i > last ? i : last;
+            }
+        printf("# %d ch, decay 0.1 s: last non-zero output at %.3f s\n", ch, (double)last / rate);
+        if (last > (size_t)(11 * rate))
+            fail_msg("%d ch: tail still non-zero at %.3f s", ch, (double)last / rate);
+        wp_reverb_destroy(r);
+        free(l), free(rr);
+    }
 }
 
 /* Pre-delay: the wet signal starts later by exactly the pre-delay. */
@@ -594,6 +638,7 @@ int main(void)
         cmocka_unit_test(parameter_changes_do_not_click),
         cmocka_unit_test(output_is_independent_of_block_size),
         cmocka_unit_test(predelay_shifts_the_response),
+        cmocka_unit_test(silence_decays_to_exact_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
