@@ -111,4 +111,19 @@ static inline float wp_fast_exp2(float x)
     return p * scale;
 }
 
+/* Modified Bessel function of the first kind, order 0, for Kaiser windows
+ * (power series; converges for the window arguments used, x < 40). */
+static inline double wp_bessel_i0(double x)
+{
+    double sum = 1.0, term = 1.0;
+    for (int k = 1; k < 60; k++) {
+        double q = x / (2.0 * k);
+        term *= q * q;
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return sum;
+}
+
 #endif
