@@ -19,8 +19,9 @@ struct wp_compressor {
     int channels;
     double threshold_db, ratio, knee_db, makeup_db;
     int auto_makeup;
-    float attack_coeff, release_coeff; /* one-pole alpha per branch */
-    float reduction;                   /* smoothed gain reduction, dB >= 0 */
+    /* One-pole alpha per branch, and the smoothed gain reduction (dB >= 0),
+     * in double: alpha is within 1e-6 of 1 at long times and high rates. */
+    double attack_coeff, release_coeff, reduction;
     /* threshold (dB), slope 1/R - 1, knee (dB), makeup (linear), mix, enable,
      * RMS weight (0 = peak detection, 1 = RMS) */
     wp_smoother sm[SMOOTHERS];
@@ -32,9 +33,9 @@ struct wp_compressor {
     double sum, fresh;
 };
 
-static float alpha(double ms, double rate)
+static double alpha(double ms, double rate)
 {
-    return (float)exp(-1000.0 / (ms * rate));
+    return exp(-1000.0 / (ms * rate));
 }
 
 /* Giannoulis et al. eq. 4 as gain (y - x, dB): 0 below the knee, the
@@ -104,7 +105,7 @@ void wp_compressor_destroy(wp_compressor *c)
 
 void wp_compressor_reset(wp_compressor *c)
 {
-    c->reduction = 0.0f;
+    c->reduction = 0.0;
     for (int i = 0; i < c->window; i++)
         c->power[i] = 0.0f;
     c->pos = 0;
@@ -255,7 +256,7 @@ void wp_compressor_process(wp_compressor *c, float *const *channels, size_t fram
     float *l = channels[0], *r = channels[c->channels == 2 ? 1 : 0];
     const int stereo = c->channels == 2;
     const int gliding = !settled(c);
-    const float attack = c->attack_coeff, release = c->release_coeff;
+    const double attack = c->attack_coeff, release = c->release_coeff;
     for (size_t i = 0; i < frames; i++) {
         if (gliding)
             for (int k = 0; k < SMOOTHERS; k++)
@@ -273,15 +274,15 @@ void wp_compressor_process(wp_compressor *c, float *const *channels, size_t fram
         else
             level = (1.0f - w) * to_db(peak, DB_PER_LOG2) + w * to_db(ms, 0.5f * DB_PER_LOG2);
 
-        float target = -gain_computer(level, c->sm[THRESHOLD].value, c->sm[SLOPE].value, c->sm[KNEE].value);
-        float y = c->reduction;
-        float a = target > y ? attack : release;
-        y = a * y + (1.0f - a) * target;
+        double target = -gain_computer(level, c->sm[THRESHOLD].value, c->sm[SLOPE].value, c->sm[KNEE].value);
+        double y = c->reduction;
+        double a = target > y ? attack : release;
+        y = a * y + (1.0 - a) * target;
         if (y < REDUCTION_FLOOR_DB)
-            y = 0.0f;
+            y = 0.0;
         c->reduction = y;
 
-        float gain = (y > 0.0f ? wp_fast_exp2(-y * LOG2_PER_DB) : 1.0f) * c->sm[MAKEUP].value;
+        float gain = (y > 0.0 ? wp_fast_exp2((float)-y * LOG2_PER_DB) : 1.0f) * c->sm[MAKEUP].value;
         /* Dry/wet mix and enable fold into one gain: x (1 - k) + x g k. */
         float k = c->sm[MIX].value * c->sm[ENABLE].value;
         if (k != 1.0f)

@@ -135,13 +135,14 @@ static void attack_and_release_match_settings(void **state)
     } cases[] = {
         {48000.0, 1.0, 50.0},   {48000.0, 10.0, 200.0},  {48000.0, 100.0, 2000.0},
         {8000.0, 20.0, 5.0},    {384000.0, 0.1, 5.0},    {44100.0, 200.0, 5000.0},
+        {384000.0, 100.0, 2000.0},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         double rate = cases[k].rate;
         settings s = {-30.0, 4.0, 0.0, cases[k].attack, cases[k].release};
         wp_compressor *c = make(rate, 1, &s);
         size_t pre = (size_t)(0.05 * rate), hold = (size_t)(12.0 * s.attack * 1e-3 * rate) + 10,
-               post = (size_t)(12.0 * s.release * 1e-3 * rate) + 10, n = pre + hold + post;
+               post = (size_t)(2.0 * s.release * 1e-3 * rate) + 10, n = pre + hold + post;
         float *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
         const float lo = (float)pow(10.0, -50.0 / 20.0), hi = (float)pow(10.0, -10.0 / 20.0);
         for (size_t i = 0; i < n; i++)
