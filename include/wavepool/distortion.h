@@ -23,8 +23,10 @@
  * -53 dBc on the case below, hence 8x. Result: a 5 kHz sine at 48 kHz
  * with 36 dB drive has every aliased line below -72 dBc (hard curve; -77
  * soft), and below -63 dBc at 48 dB drive (the test measures these). ADAA
- * delays the curve's output by half a top-rate sample (1/16 frame at 8x),
- * which the integer latency leaves out (-0.03 dB at 20 kHz in a 50 % mix).
+ * averages over one top-rate step, so the wet path droops by -0.12 dB at
+ * 20 kHz (8x at 48 kHz) and lags by half a top-rate sample (1/16 frame at
+ * 8x), which the integer latency leaves out (-0.03 dB at 20 kHz in a 50 %
+ * mix, from the lag).
  *
  * Latency: wp_distortion_latency() frames: 69 at 44.1/48 kHz (1.44 ms at
  * 48 kHz) and below, 67 at 88.2/96 kHz, 61 at 176.4/192 kHz, 0 at

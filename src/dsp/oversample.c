@@ -74,7 +74,6 @@ wp_status wp_oversampler_init(wp_oversampler *os, int factor, int channels)
 {
     memset(os, 0, sizeof *os);
     os->factor = factor;
-    os->channels = channels;
     while ((1 << os->stages) < factor)
         os->stages++;
     int taps[WP_OS_MAX_STAGES];

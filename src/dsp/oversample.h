@@ -55,7 +55,7 @@ typedef struct wp_os_state {
 } wp_os_state;
 
 typedef struct wp_oversampler {
-    int factor, stages, channels;
+    int factor, stages;
     int latency; /* base frames, round trip */
     int pad;     /* top-rate samples of delay that make the latency whole */
     wp_os_stage stage[WP_OS_MAX_STAGES];
