@@ -62,7 +62,7 @@ awk '
 ' <(printf '%s\n' "$native_out") <(printf '%s\n' "$wasm_out")
 
 echo
-echo "DSP benchmark, stereo 48 kHz in 512-frame blocks, one core (best batch); x RT = seconds of audio per second of CPU"
+echo "DSP benchmark, stereo 48 kHz in 512-frame blocks, one core, CPU time (best batch); x RT = seconds of audio per second of CPU"
 
 native_out=$("$native_dsp")
 wasm_out=$(node --no-experimental-fetch "$wasm_dsp")
