@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# `make bench`: one table of real forward FFT times, wavepool against FFTW
-# natively and wavepool wasm (node) against native, all from this run.
+# `make bench`: two tables, all from this run.
+#  1. real forward FFT times, wavepool against FFTW natively and wavepool
+#     wasm (node) against native;
+#  2. EQ, each effect, loudness analysis (against libebur128 natively) and
+#     the full chain per stereo frame at 48 kHz, as ns/frame and real-time
+#     factor (seconds of audio per second of one core), native and wasm.
 # Needs build/native and build/wasm-st built (make native wasm-st).
 set -euo pipefail
 
@@ -9,7 +13,9 @@ cd "$root"
 
 native_bench=build/native/bench/bench_fft
 wasm_bench=build/wasm-st/bench/bench_fft.js
-for program in "$native_bench" "$wasm_bench"; do
+native_dsp=build/native/bench/bench_dsp
+wasm_dsp=build/wasm-st/bench/bench_dsp.js
+for program in "$native_bench" "$wasm_bench" "$native_dsp" "$wasm_dsp"; do
     if [ ! -f "$program" ]; then
         echo "bench: $program is missing: run make native wasm-st" >&2
         exit 1
@@ -52,5 +58,63 @@ awk '
             printf "%6d %12.1f %12.1f %14.2f %12.1f %12.2f\n", size, native[size], fftw[size],
                 native[size] / fftw[size], wasm[size], wasm[size] / native[size]
         }
+    }
+' <(printf '%s\n' "$native_out") <(printf '%s\n' "$wasm_out")
+
+echo
+echo "DSP benchmark, stereo 48 kHz in 512-frame blocks, one core, CPU time (best batch); x RT = seconds of audio per second of CPU"
+
+native_out=$("$native_dsp")
+wasm_out=$(node --no-experimental-fetch "$wasm_dsp")
+
+# Joins the case=... lines of both runs by case; the check= line (native
+# only) is the loudness agreement with libebur128.
+awk '
+    {
+        split("", field)
+        for (i = 1; i <= NF; i++) {
+            split($i, kv, "=")
+            field[kv[1]] = kv[2]
+        }
+        if ("check" in field) {
+            if (FNR == NR)
+                agreement = sprintf("loudness check (10 s of the signal): I %s vs %s LUFS, LRA %s vs %s LU, true peak %s vs %s dBTP (worst channel %s dB apart) (wavepool vs libebur128)",
+                    field["wavepool_i"], field["ebur128_i"], field["wavepool_lra"], field["ebur128_lra"],
+                    field["wavepool_tp"], field["ebur128_tp"], field["tp_worst_channel_diff"])
+            next
+        }
+        name = field["case"]
+        if (FNR == NR) {
+            order[++count] = name
+            native[name] = field["ns_per_frame"]
+        } else {
+            wasm[name] = field["ns_per_frame"]
+        }
+    }
+    function rt(ns) { return 1e9 / (ns * 48000) }
+    END {
+        format = "%-12s %12s %10s %12s %10s %12s\n"
+        printf format, "case", "native ns", "native xRT", "wasm ns", "wasm xRT", "wasm/native"
+        for (i = 1; i <= count; i++) {
+            name = order[i]
+            if (name in wasm) {
+                printf "%-12s %12.2f %10.0f %12.2f %10.0f %12.2f\n", name, native[name], rt(native[name]),
+                    wasm[name], rt(wasm[name]), wasm[name] / native[name]
+            } else if (name == "libebur128") {
+                printf "%-12s %12.2f %10.0f %12s %10s %12s\n", name, native[name], rt(native[name]), "-", "-", "-"
+            } else {
+                print "bench: no wasm result for " name > "/dev/stderr"
+                exit 1
+            }
+        }
+        if (!("chain" in native) || !("loudness" in native) || !("libebur128" in native)) {
+            print "bench: incomplete native DSP results" > "/dev/stderr"
+            exit 1
+        }
+        printf "full chain (EQ, compressor, chorus, delay, reverb, stereo, limiter): %.0fx real time native (aim >= 200x), %.0fx in wasm\n",
+            rt(native["chain"]), rt(wasm["chain"])
+        printf "loudness (I + LRA + true peak): wavepool/libebur128 time ratio %.2f natively (below 1: wavepool faster)\n",
+            native["loudness"] / native["libebur128"]
+        print agreement
     }
 ' <(printf '%s\n' "$native_out") <(printf '%s\n' "$wasm_out")
