@@ -4,7 +4,7 @@
 #   make          build native + wasm-mt + wasm-st and stage the web app
 #   make run      build, then serve the app on http://127.0.0.1:8000
 #   make test     build, then run every test suite
-#   make bench    FFT benchmark table (wavepool vs FFTW, wasm vs native)
+#   make bench    benchmarks: FFT (vs FFTW, wasm vs native), DSP modules and chain (x real time, loudness vs libebur128)
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
