@@ -21,15 +21,14 @@
  * cannot report a fast time. One line per case, for scripts/bench.sh:
  *   case=eq ns_per_frame=12.3
  */
-#define _POSIX_C_SOURCE 200112L /* CLOCK_THREAD_CPUTIME_ID */
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_timing.h"
 #include "wavepool/chain.h"
 #include "wavepool/chorus.h"
 #include "wavepool/compressor.h"
@@ -42,9 +41,6 @@
 #include "wavepool/reverb.h"
 #include "wavepool/stereo.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
 #ifdef WP_BENCH_EBUR128
 #include <ebur128.h>
 #endif
@@ -56,9 +52,6 @@ static const double SAMPLE_RATE = 48000.0;
  * the loop point is not a short periodic pattern for reverb and dynamics. */
 #define SOURCE_BLOCKS 938
 #define SOURCE_FRAMES ((size_t)SOURCE_BLOCKS * BLOCK_FRAMES)
-/* A timed batch lasts about this long (see bench_fft.c). */
-static const double BATCH_SECONDS = 0.06;
-static const double CALIBRATION_SECONDS = 0.005;
 /* Extra level for the limiter's input: peaks well above its -1 dBTP
  * ceiling. */
 static const double LIMITER_DRIVE_DB = 12.0;
@@ -81,25 +74,6 @@ static void check(wp_status status, const char *what)
     }
 }
 
-/* CPU time, not wall time: the real-time factor is seconds of audio per
- * second of CPU, and on a shared machine a wall clock also counts the time
- * other processes hold the core (seen doubling every figure). Natively the
- * thread's CPU clock; in node, the process's user + system CPU time (µs
- * resolution, fine for 60 ms batches; node's helper threads are idle once
- * calibration has let the code tier up). */
-#ifdef __EMSCRIPTEN__
-EM_JS(double, cpu_seconds, (void), {
-    const usage = process.cpuUsage();
-    return (usage.user + usage.system) * 1e-6;
-});
-#else
-static double cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-#endif
 
 /* The source signal, planar and (for libebur128) interleaved. */
 typedef struct source {
@@ -157,7 +131,6 @@ static void make_source(source *s)
 }
 
 /* Runs `blocks` blocks of BLOCK_FRAMES frames back to back. */
-typedef void (*batch_fn)(void *context, long blocks);
 
 typedef void (*process_fn)(void *module, float *const *channels, size_t frames);
 
@@ -236,51 +209,6 @@ static void run_ebur128(void *context, long blocks)
     checksum_sink += (float)momentary;
 }
 #endif
-
-static double time_batch(batch_fn run, void *context, long blocks)
-{
-    double start = cpu_seconds();
-    run(context, blocks);
-    return cpu_seconds() - start;
-}
-
-/* Blocks for one BATCH_SECONDS batch. Also warms caches, lets effects fill
- * their delay lines and, in wasm, lets the engine tier up before anything is
- * recorded. */
-static long calibrate(batch_fn run, void *context)
-{
-    long blocks = 1;
-    double elapsed;
-    while ((elapsed = time_batch(run, context, blocks)) < CALIBRATION_SECONDS)
-        blocks *= 2;
-    long scaled = (long)((double)blocks * BATCH_SECONDS / elapsed);
-    return scaled > 1 ? scaled : 1;
-}
-
-typedef struct contender {
-    const char *name;
-    batch_fn run;
-    void *context;
-    long blocks;
-    double best_ns; /* per stereo frame */
-} contender;
-
-/* Best of REPETITIONS per contender, repetitions interleaved so that a noisy
- * moment on the machine hits every contender alike. */
-static void measure(contender *contenders, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        contenders[i].blocks = calibrate(contenders[i].run, contenders[i].context);
-        contenders[i].best_ns = INFINITY;
-    }
-    for (int rep = 0; rep < REPETITIONS; rep++) {
-        for (size_t i = 0; i < count; i++) {
-            contender *c = &contenders[i];
-            double seconds = time_batch(c->run, c->context, c->blocks);
-            c->best_ns = fmin(c->best_ns, seconds * 1e9 / ((double)c->blocks * BLOCK_FRAMES));
-        }
-    }
-}
 
 static effect_case make_effect(void *module, process_fn process, float *const *input)
 {
@@ -441,24 +369,24 @@ int main(void)
     enum { EFFECT_COUNT = sizeof effects / sizeof effects[0] };
 
     loudness_case loudness = {.meter = meter, .src = &src};
-    contender contenders[EFFECT_COUNT + 2];
+    bench_contender contenders[EFFECT_COUNT + 2];
     size_t count = 0;
     for (size_t i = 0; i < EFFECT_COUNT; i++)
-        contenders[count++] = (contender){.name = effect_names[i], .run = run_effect, .context = &effects[i]};
-    contenders[count++] = (contender){.name = "loudness", .run = run_loudness, .context = &loudness};
+        contenders[count++] = (bench_contender){.name = effect_names[i], .run = run_effect, .context = &effects[i]};
+    contenders[count++] = (bench_contender){.name = "loudness", .run = run_loudness, .context = &loudness};
 #ifdef WP_BENCH_EBUR128
     compare_meters(&src);
     ebur128_case ebur = {.state = make_ebur128(), .src = &src};
-    contenders[count++] = (contender){.name = "libebur128", .run = run_ebur128, .context = &ebur};
+    contenders[count++] = (bench_contender){.name = "libebur128", .run = run_ebur128, .context = &ebur};
 #endif
 
-    measure(contenders, count);
+    bench_measure(contenders, count, REPETITIONS);
 
     check_chain(chain);
     if (wp_compressor_gain_reduction_db(compressor) == 0.0 || wp_limiter_gain_reduction_db(limiter) == 0.0)
         fail("the compressor or the limiter is idle: the benchmark signal is too quiet");
     for (size_t i = 0; i < count; i++)
-        printf("case=%s ns_per_frame=%.2f\n", contenders[i].name, contenders[i].best_ns);
+        printf("case=%s ns_per_frame=%.2f\n", contenders[i].name, contenders[i].best_unit_seconds * 1e9 / BLOCK_FRAMES);
     fflush(stdout);
     return EXIT_SUCCESS;
 }

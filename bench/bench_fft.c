@@ -9,15 +9,14 @@
  * against a double-precision DFT at a few bins everywhere); a mismatch exits
  * non-zero so a broken transform cannot report a fast time.
  */
-#define _POSIX_C_SOURCE 199309L
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_timing.h"
 #include "wavepool/fft.h"
 
 #ifdef WP_BENCH_FFTW
@@ -26,12 +25,6 @@
 
 enum { MIN_SIZE = 256, MAX_SIZE = 16384, REPETITIONS = 11, CHECKED_BINS = 16 };
 
-/* A timed batch lasts about this long: far above timer resolution and a
- * scheduler quantum, yet short enough that `make bench` (this program
- * natively and in wasm) stays well under a minute. */
-static const double BATCH_SECONDS = 0.06;
-/* Calibration doubles the batch until it lasts this long, then scales up. */
-static const double CALIBRATION_SECONDS = 0.005;
 /* Max |difference| over the spectrum relative to the max |bin|. */
 static const double MAX_RELATIVE_ERROR = 1e-4;
 
@@ -42,13 +35,6 @@ static void fail(const char *what, size_t n)
 {
     fprintf(stderr, "bench_fft: %s (n=%zu)\n", what, n);
     exit(EXIT_FAILURE);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* Deterministic pseudo-random numbers so every run transforms the same data. */
@@ -64,7 +50,6 @@ static float random_sample(uint32_t *state)
 }
 
 /* Runs `iterations` transforms back to back. */
-typedef void (*batch_fn)(void *context, long iterations);
 
 typedef struct wavepool_case {
     wp_fft *plan;
@@ -102,25 +87,6 @@ static void run_fftw(void *context, long iterations)
     checksum_sink += sum;
 }
 #endif
-
-static double time_batch(batch_fn run, void *context, long iterations)
-{
-    double start = now_seconds();
-    run(context, iterations);
-    return now_seconds() - start;
-}
-
-/* Iterations for one BATCH_SECONDS batch. Also warms caches and, in wasm,
- * lets the engine tier up before anything is recorded. */
-static long calibrate(batch_fn run, void *context)
-{
-    long iterations = 1;
-    double elapsed;
-    while ((elapsed = time_batch(run, context, iterations)) < CALIBRATION_SECONDS)
-        iterations *= 2;
-    long scaled = (long)((double)iterations * BATCH_SECONDS / elapsed);
-    return scaled > 1 ? scaled : 1;
-}
 
 /* Max |test - reference| over `bins` complex bins, relative to the max
  * |reference|. */
@@ -161,31 +127,6 @@ static void check_against_dft(const float *signal, const float *spectrum, size_t
         fail("wavepool spectrum differs from the direct DFT", n);
 }
 
-typedef struct contender {
-    const char *key;
-    batch_fn run;
-    void *context;
-    long iterations;
-    double best_ns;
-} contender;
-
-/* Best of REPETITIONS per contender, repetitions interleaved so that a noisy
- * moment on the machine hits every contender alike. */
-static void measure(contender *contenders, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        contenders[i].iterations = calibrate(contenders[i].run, contenders[i].context);
-        contenders[i].best_ns = INFINITY;
-    }
-    for (int rep = 0; rep < REPETITIONS; rep++) {
-        for (size_t i = 0; i < count; i++) {
-            contender *c = &contenders[i];
-            double ns = time_batch(c->run, c->context, c->iterations) * 1e9 / (double)c->iterations;
-            c->best_ns = fmin(c->best_ns, ns);
-        }
-    }
-}
-
 static void bench_size(size_t n)
 {
     wavepool_case wp = {.n = n};
@@ -204,8 +145,8 @@ static void bench_size(size_t n)
         fail("wp_fft_forward_real failed", n);
     check_against_dft(wp.in, wp.out, n);
 
-    contender contenders[2] = {{.key = "wavepool_ns", .run = run_wavepool, .context = &wp}};
-    size_t contender_count = 1;
+    bench_contender contenders[2] = {{.name = "wavepool_ns", .run = run_wavepool, .context = &wp}};
+    int contender_count = 1;
 
 #ifdef WP_BENCH_FFTW
     fftw_case fw;
@@ -222,13 +163,13 @@ static void bench_size(size_t n)
     /* fftwf_complex is float[2]: n/2+1 bins are the same n+2 floats. */
     if (relative_error(wp.out, (const float *)fw.out, n / 2 + 1) >= MAX_RELATIVE_ERROR)
         fail("wavepool spectrum differs from FFTW", n);
-    contenders[contender_count++] = (contender){.key = "fftw_ns", .run = run_fftw, .context = &fw};
+    contenders[contender_count++] = (bench_contender){.name = "fftw_ns", .run = run_fftw, .context = &fw};
 #endif
 
-    measure(contenders, contender_count);
+    bench_measure(contenders, contender_count, REPETITIONS);
     printf("size=%zu", n);
-    for (size_t i = 0; i < contender_count; i++)
-        printf(" %s=%.1f", contenders[i].key, contenders[i].best_ns);
+    for (int i = 0; i < contender_count; i++)
+        printf(" %s=%.1f", contenders[i].name, contenders[i].best_unit_seconds * 1e9);
     printf("\n");
     fflush(stdout);
 

@@ -23,7 +23,7 @@ for program in "$native_bench" "$wasm_bench" "$native_dsp" "$wasm_dsp"; do
 done
 
 cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-echo "FFT benchmark, ns per real forward transform (best batch) | CPU: ${cpu:-unknown}, $(nproc) cores | $(date '+%Y-%m-%d %H:%M %Z')"
+echo "FFT benchmark, ns per real forward transform (CPU time, best batch) | CPU: ${cpu:-unknown}, $(nproc) cores | $(date '+%Y-%m-%d %H:%M %Z')"
 
 # One after the other: run together they would share the cores and skew both.
 native_out=$("$native_bench")
