@@ -1185,7 +1185,8 @@ static void draw_spectrogram(plot *pl, const float *spec, size_t frames, size_t 
         int tw = wp_font_text_width(label, scale);
         wp_font_draw(&pl->img, x - tw / 2, pl->y0 + pl->h + 9, scale, label, text);
     }
-    wp_font_draw(&pl->img, pl->x0 + pl->w + 6, pl->y0 + pl->h + 9, scale, "s", text);
+    wp_font_draw(&pl->img, pl->x0 + pl->w + wp_font_text_width("000.0", scale) / 2 + 8, pl->y0 + pl->h + 9, scale,
+                 "s", text);
 }
 
 static int cmd_spectrogram(int argc, char **argv)
@@ -1240,8 +1241,9 @@ static int cmd_spectrogram(int argc, char **argv)
     plot pl;
     pl.x0 = wp_font_text_width("100k", scale) + 14;
     pl.y0 = WP_FONT_H * scale + 14;
-    pl.w = (int)width - pl.x0 - wp_font_text_width("s", scale) - 12;
-    pl.h = (int)height - pl.y0 - WP_FONT_H * scale - 16;
+    /* Right: half a time label and the unit; bottom: ticks and labels. */
+    pl.w = (int)width - pl.x0 - wp_font_text_width("000.0", scale) / 2 - wp_font_text_width("s", scale) - 16;
+    pl.h = (int)height - pl.y0 - WP_FONT_H * scale - 20;
     wp_pool *pool = NULL;
     if ((rc = make_pool(&cl, &pool)))
         return rc;
