@@ -2,6 +2,7 @@
 #include "audio_file.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,6 +22,30 @@ void wp_cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+/* The temporary output being written, removed if a signal ends the run. */
+static const char *volatile pending_tmp;
+
+static void on_signal(int sig)
+{
+    const char *p = pending_tmp;
+    if (p)
+        unlink(p); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void wp_cli_install_signal_cleanup(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], on_signal);
+}
+
+void wp_cli_set_pending_tmp(const char *path)
+{
+    pending_tmp = path;
 }
 
 void wp_cli_fix_tmp_mode(int fd)
@@ -309,12 +334,14 @@ int wp_audio_write(const char *path, const wp_audio *audio)
         free(tmp);
         return WP_EXIT_WRITE;
     }
+    wp_cli_set_pending_tmp(tmp);
     wp_cli_fix_tmp_mode(fd);
     SF_INFO info = {.samplerate = audio->sample_rate, .channels = audio->channel_count, .format = audio->sf_format};
     SNDFILE *sf = sf_open_fd(fd, SFM_WRITE, &info, SF_TRUE);
     if (!sf) {
         close(fd);
         unlink(tmp);
+        wp_cli_set_pending_tmp(NULL);
         wp_cli_error("cannot write '%s': %s", path, sf_strerror(NULL));
         free(tmp);
         return WP_EXIT_WRITE;
@@ -352,6 +379,7 @@ int wp_audio_write(const char *path, const wp_audio *audio)
         unlink(tmp);
         wp_cli_error("cannot write '%s': %s", path, why[0] ? why : "write failed");
     }
+    wp_cli_set_pending_tmp(NULL);
     free(tmp);
     return ok ? WP_EXIT_OK : WP_EXIT_WRITE;
 }

@@ -56,6 +56,11 @@ const char *wp_audio_subtype_name(int sf_format);
 /* mkstemp files are 0600: give them 0666 & ~umask like any new file. */
 void wp_cli_fix_tmp_mode(int fd);
 
+/* Removes the temporary output named by wp_cli_set_pending_tmp (NULL: none)
+ * when SIGINT, SIGTERM, SIGHUP or SIGPIPE ends the program. */
+void wp_cli_install_signal_cleanup(void);
+void wp_cli_set_pending_tmp(const char *path);
+
 void wp_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

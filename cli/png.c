@@ -122,6 +122,7 @@ int wp_png_write(const char *path, const wp_image *img)
         free(z);
         return WP_EXIT_WRITE;
     }
+    wp_cli_set_pending_tmp(tmp);
     wp_cli_fix_tmp_mode(fd);
     static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     uint8_t ihdr[13];
@@ -142,6 +143,7 @@ int wp_png_write(const char *path, const wp_image *img)
         unlink(tmp);
         wp_cli_error("cannot write '%s': %s", path, strerror(errno));
     }
+    wp_cli_set_pending_tmp(NULL);
     free(tmp);
     return ok ? WP_EXIT_OK : WP_EXIT_WRITE;
 }

@@ -1318,6 +1318,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"info", cmd_info},         {"analyze", cmd_analyze},   {"process", cmd_process},
                 {"normalize", cmd_normalize}, {"generate", cmd_generate}, {"spectrogram", cmd_spectrogram}};
+    wp_cli_install_signal_cleanup();
     if (argc < 2) {
         fputs(main_help, stderr);
         return WP_EXIT_USAGE;
