@@ -549,8 +549,10 @@ static int apply_effect(wp_chain *chain, const char *option, const char *prefix,
     if (rc)
         return rc;
     char *copy = strdup(spec);
-    if (!copy)
+    if (!copy) {
+        wp_cli_error("out of memory");
         return WP_EXIT_TOO_LARGE;
+    }
     for (char *save = NULL, *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq) {
@@ -569,8 +571,10 @@ static int apply_effect(wp_chain *chain, const char *option, const char *prefix,
 static int apply_eq(wp_chain *chain, const char *spec)
 {
     char *copy = strdup(spec);
-    if (!copy)
+    if (!copy) {
+        wp_cli_error("out of memory");
         return WP_EXIT_TOO_LARGE;
+    }
     int rc = set_param(chain, "eq.on", "1", "--eq");
     int band = 0;
     for (char *save = NULL, *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
@@ -961,6 +965,10 @@ static int cmd_generate(int argc, char **argv)
     if ((v = get_opt(&cl, "freq"))) {
         if (type == WP_GEN_MULTITONE) {
             char *copy = strdup(v);
+            if (!copy) {
+                wp_cli_error("out of memory");
+                return WP_EXIT_TOO_LARGE;
+            }
             cfg.tone_count = 0;
             for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
                 if (cfg.tone_count == WP_GEN_MAX_TONES) {

@@ -207,6 +207,17 @@ def main():
         run("process", "nan.wav", "-o", "x3.wav", expect=7)
         write_float_wav("inf.wav", [0.1] * 100 + [float("inf")])
         run("normalize", "inf.wav", "-o", "x3.wav", "--peak", "-1", expect=7)
+        # A sparse 8-bit WAV claiming 2^32 - 16 frames: refused before any allocation.
+        fmt = struct.pack("<HHIIHH", 1, 1, 8000, 8000, 1, 8)
+        with open("huge.wav", "wb") as f:
+            n = 0xFFFFFFF0
+            f.write(b"RIFF" + struct.pack("<I", (4 + 24 + 8 + n) & 0xFFFFFFFF) + b"WAVE")
+            f.write(b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", n))
+            f.truncate(44 + n)
+        p = run("analyze", "huge.wav", expect=8)
+        check("2^31" in p.stderr, f"huge file refused: {p.stderr.strip()}")
+        os.remove("huge.wav")
+        check("null" in run("analyze", "--help").stdout, "analyze --help documents null for -inf")
         run("generate", "-o", "x.wav", "--type", "sine", "--dbfs", "abc", expect=2)
         run("generate", "-o", "y.wav", "--type", "sine", "--dbfs", "10", expect=2)
         run("generate", "-o", "x.wav", "--type", "wobble", expect=2)
