@@ -475,8 +475,10 @@ static const char process_help[] =
     "effect on (key on=0 switches it off). Values are checked against each\n"
     "parameter's range. Enumerations take a number or a name.\n"
     "  --eq \"FREQ:GAIN[:q=Q][:type=TYPE],...\"  up to 8 bands, in order, on the\n"
-    "           chain's 8 EQ bands. TYPE: peaking lowshelf highshelf lowpass\n"
-    "           highpass bandpass notch allpass. Example: --eq 100:3,8000:-2:q=0.7\n"
+    "           chain's 8 EQ bands. TYPE: peaking (default) lowshelf highshelf\n"
+    "           lowpass highpass bandpass notch allpass; Q defaults to 1.\n"
+    "           Bands not given keep the chain's defaults (0 dB: no effect).\n"
+    "           Example: --eq 100:3:type=lowshelf,8000:-2:q=0.7\n"
     "  --compressor [threshold=dB,ratio=R,knee=dB,attack=ms,release=ms,\n"
     "               makeup=dB,detection=peak|rms,mix=0..1]\n"
     "  --distortion [drive=dB,tone=-1..1,curve=soft|hard|asymmetric,output=dB,mix]\n"
@@ -583,7 +585,15 @@ static int apply_eq(wp_chain *chain, const char *spec)
             rc = WP_EXIT_USAGE;
             break;
         }
+        /* A band given without type/q is a peaking filter with Q 1, not
+         * whatever the chain's default for that band is (band 1 defaults to a
+         * low shelf). */
         char name[32];
+        snprintf(name, sizeof name, "eq.b%d.type", band + 1);
+        rc = set_param(chain, name, "peaking", "--eq");
+        snprintf(name, sizeof name, "eq.b%d.q", band + 1);
+        if (!rc)
+            rc = set_param(chain, name, "1", "--eq");
         int field = 0;
         for (char *save2 = NULL, *part = strtok_r(item, ":", &save2); part && !rc;
              part = strtok_r(NULL, ":", &save2), field++) {

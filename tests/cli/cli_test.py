@@ -147,9 +147,21 @@ def main():
         check(frames == 96000 + round(2.51 * 48000), f"reverb tail appended by default: {frames} frames")
         run("process", "s20.wav", "-o", "dl.wav", "--delay", "--tail", "0.5", "-q")
         check("frames:      120000" in run("info", "dl.wav").stdout, "--delay alone with --tail 0.5")
-        run("process", "s20.wav", "-o", "eq.wav", "--eq", "440:6:q=2:type=peaking", "-q")
+        run("process", "s20.wav", "-o", "eq.wav", "--eq", "440:6", "-q")
         e = analyze("eq.wav")
         check(e and abs(e["sample_peak_dbfs"] + 14.0) < 0.1, f"--eq 440:6 on a 440 Hz sine: {e and e['sample_peak_dbfs']:.3f}")
+        run("process", "s20.wav", "-o", "eq2.wav", "--eq", "100:0,4000:-12:type=lowpass:q=0.707", "-q")
+        e = analyze("eq2.wav")
+        check(e and abs(e["sample_peak_dbfs"] + 20.0) < 0.1,
+              f"--eq band 2 lowpass at 4 kHz leaves 440 Hz alone: {e and e['sample_peak_dbfs']:.3f}")
+        run("process", "s20.wav", "-o", "eq3.wav", "--eq", "0:0,100:-6:type=highpass", expect=2)
+        run("process", "s20.wav", "-o", "eq3.wav", "--eq", "440:6:type=wobbly", expect=2)
+        # Mono and stereo only for process; analyze takes 6 channels.
+        subprocess.run(["sox", "-n", "-r", "48000", "-c", "6", "-b", "16", "six.wav", "synth", "1", "sine", "1000",
+                        "vol", "0.5"], check=True)
+        s6 = analyze("six.wav")
+        check(s6 and s6["channels"] == 6 and len(s6["rms_dbfs"]) == 6, "analyze a 6-channel file")
+        run("process", "six.wav", "-o", "six2.wav", expect=4)
         p = run("process", "s20.wav", "-o", "x.wav", "--reverb", "decay=50", expect=2)
         check("reverb.decay=50" in p.stderr and "0.1..20" in p.stderr, f"range error names key, value, range: {p.stderr.strip()}")
         p = run("process", "s20.wav", "-o", "x.wav", "--chorus", "bogus=1", expect=2)
