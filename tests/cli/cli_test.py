@@ -66,6 +66,33 @@ def png_check(path):
     return (w, h), "ok"
 
 
+def png_pixels(path):
+    """RGB rows of a PNG written with filter type 0 (what wavepool writes)."""
+    data = open(path, "rb").read()
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        if kind == b"IHDR":
+            w, h = struct.unpack(">II", data[pos + 8:pos + 16])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * 3 + 1
+    rows = [raw[y * stride + 1:(y + 1) * stride] for y in range(h)]
+    assert all(raw[y * stride] == 0 for y in range(h))
+    return w, h, rows
+
+
+def brightest_row(path):
+    w, h, rows = png_pixels(path)
+    x = w // 2
+    # Plot pixels only: labels, axes and background are grey (r == g == b).
+    plot = [y for y in range(h) if len(set(rows[y][3 * x:3 * x + 3])) > 1]
+    return max(plot, key=lambda y: sum(rows[y][3 * x:3 * x + 3]))
+
+
 def write_float_wav(path, samples, rate=48000):
     """Mono 32-bit float WAV written by hand (may hold NaN)."""
     body = b"".join(struct.pack("<f", s) for s in samples)
@@ -195,6 +222,15 @@ def main():
         check(size == (640, 360), f"spectrogram PNG 640x360 with valid signature and CRCs: {size} {why}")
         ft = subprocess.run(["file", "sw.png"], capture_output=True, text=True).stdout
         check("PNG image data, 640 x 360" in ft, f"file(1) says {ft.strip()}")
+        # Log frequency axis: an octave spans the same height at 100 Hz and 1 kHz.
+        rows = {}
+        for f in (100, 200, 1000, 2000):
+            run("generate", "-o", f"t{f}.wav", "--type", "sine", "--freq", str(f), "--dbfs", "-6", "--duration", "1", "-q")
+            run("spectrogram", f"t{f}.wav", "-o", f"t{f}.png", "--size", "8192", "--width", "400", "--height", "400", "-q")
+            rows[f] = brightest_row(f"t{f}.png")
+        lo, hi = rows[100] - rows[200], rows[1000] - rows[2000]
+        check(lo > 15 and abs(lo - hi) <= 2, f"spectrogram log axis: octave = {lo} px at 100 Hz, {hi} px at 1 kHz")
+        check(rows[200] - rows[1000] > 2 * lo, f"1 kHz drawn above 200 Hz: rows {rows}")
         run("spectrogram", "sw.wav", "-o", "x.png", "--window", "nope", expect=2)
         run("spectrogram", "sw.wav", "-o", "x.png", "--size", "1000", expect=2)
         run("spectrogram", "sw.wav", "-o", "x.png", "--db-range", "5", expect=2)
