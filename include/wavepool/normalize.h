@@ -79,6 +79,24 @@ WP_NODISCARD wp_status wp_normalize_measure(wp_normalize_mode mode, const float 
 WP_NODISCARD wp_status wp_normalize(const wp_normalize_config *config, float *const *channels, int channel_count,
                                     size_t frames, double sample_rate, wp_normalize_report *report);
 
+/* The steps of wp_normalize, for the task engine (jobs.h), which measures
+ * and applies the gain in parallel and shares the rest:
+ *  - check_config: WP_ERR_INVALID_ARGUMENT / WP_ERR_OUT_OF_RANGE as above;
+ *  - plan: from report->before and report->true_peak_before (measured as
+ *    wp_normalize_measure does; zero the rest of the report first), sets
+ *    gain_db, capped and, for nothing to measure, silent (with after =
+ *    before). Returns 1 when the gain must go through the limiter, 0 when a
+ *    plain gain of gain_db does (or, if silent, nothing);
+ *  - gain_and_limit: the limiter path, serial: `original` (the untouched
+ *    input, read only) times the gain into `channels`, limited at the
+ *    ceiling, gain re-corrected for a loudness target; sets limited and may
+ *    change gain_db. On an error `channels` holds nothing meaningful. */
+WP_NODISCARD wp_status wp_normalize_check_config(const wp_normalize_config *config);
+int wp_normalize_plan(const wp_normalize_config *config, wp_normalize_report *report);
+WP_NODISCARD wp_status wp_normalize_gain_and_limit(const wp_normalize_config *config, const float *const *original,
+                                                   float *const *channels, int channel_count, size_t frames,
+                                                   double sample_rate, wp_normalize_report *report);
+
 #ifdef __cplusplus
 }
 #endif

@@ -124,6 +124,11 @@ static wp_status check_config(const wp_normalize_config *cfg)
     return WP_OK;
 }
 
+wp_status wp_normalize_check_config(const wp_normalize_config *cfg)
+{
+    return cfg ? check_config(cfg) : WP_ERR_INVALID_ARGUMENT;
+}
+
 static void apply_gain(float *const *ch, int channels, size_t frames, double gain_db)
 {
     float g = (float)wp_db_to_gain(gain_db);
@@ -176,8 +181,8 @@ static wp_status limit_into(const float *const *src, float *const *dst, int chan
 
 /* Gain then limiter, correcting the gain for what the limiter took away
  * from a loudness target. `original` keeps the input untouched. */
-static wp_status gain_and_limit(const wp_normalize_config *cfg, float *const *original, float *const *ch,
-                                int channels, size_t frames, double rate, wp_normalize_report *rep)
+wp_status wp_normalize_gain_and_limit(const wp_normalize_config *cfg, const float *const *original, float *const *ch,
+                                      int channels, size_t frames, double rate, wp_normalize_report *rep)
 {
     double gain = rep->gain_db;
     for (int pass = 0; pass < LOUDNESS_PASSES; pass++) {
@@ -186,6 +191,7 @@ static wp_status gain_and_limit(const wp_normalize_config *cfg, float *const *or
         apply_gain(ch, channels, frames, gain);
         rep->gain_db = gain;
         wp_status st = limit_into((const float *const *)ch, ch, channels, frames, rate, cfg->ceiling_dbtp);
+        rep->limited = 1;
         if (st != WP_OK || cfg->mode != WP_NORMALIZE_LOUDNESS)
             return st;
         double now;
@@ -198,6 +204,30 @@ static wp_status gain_and_limit(const wp_normalize_config *cfg, float *const *or
         gain += shortfall;
     }
     return WP_OK;
+}
+
+int wp_normalize_plan(const wp_normalize_config *cfg, wp_normalize_report *rep)
+{
+    if (!isfinite(rep->before)) {
+        rep->silent = 1;
+        rep->gain_db = 0;
+        rep->after = rep->before;
+        rep->true_peak_after = rep->true_peak_before;
+        return 0;
+    }
+    double gain = cfg->target - rep->before;
+    if (gain > cfg->max_gain_db) {
+        gain = cfg->max_gain_db;
+        rep->capped = 1;
+    }
+    int over_ceiling = !isnan(cfg->ceiling_dbtp) && rep->true_peak_before + gain > cfg->ceiling_dbtp;
+    if (over_ceiling && cfg->policy == WP_NORMALIZE_CAP) {
+        gain = cfg->ceiling_dbtp - rep->true_peak_before;
+        rep->capped = 1;
+        over_ceiling = 0;
+    }
+    rep->gain_db = gain;
+    return over_ceiling;
 }
 
 wp_status wp_normalize(const wp_normalize_config *cfg, float *const *ch, int channels, size_t frames, double rate,
@@ -213,34 +243,16 @@ wp_status wp_normalize(const wp_normalize_config *cfg, float *const *ch, int cha
                               &rep->true_peak_before);
     if (st != WP_OK)
         return st;
-    if (!isfinite(rep->before)) {
-        rep->silent = 1;
-        rep->after = rep->before;
-        rep->true_peak_after = rep->true_peak_before;
-        return WP_OK;
-    }
-    double gain = cfg->target - rep->before;
-    if (gain > cfg->max_gain_db) {
-        gain = cfg->max_gain_db;
-        rep->capped = 1;
-    }
-    int over_ceiling = !isnan(cfg->ceiling_dbtp) && rep->true_peak_before + gain > cfg->ceiling_dbtp;
-    if (over_ceiling && cfg->policy == WP_NORMALIZE_CAP) {
-        gain = cfg->ceiling_dbtp - rep->true_peak_before;
-        rep->capped = 1;
-        over_ceiling = 0;
-    }
-    rep->gain_db = gain;
-    if (over_ceiling) {
+    if (wp_normalize_plan(cfg, rep)) {
         float *copy = malloc((size_t)channels * frames * sizeof *copy);
         if (!copy)
             return WP_ERR_OUT_OF_MEMORY;
-        float *original[WP_DSP_MAX_CHANNELS];
+        float *original[WP_DSP_MAX_CHANNELS] = {NULL};
         for (int c = 0; c < channels; c++) {
             original[c] = copy + (size_t)c * frames;
             memcpy(original[c], ch[c], frames * sizeof(float));
         }
-        st = gain_and_limit(cfg, original, ch, channels, frames, rate, rep);
+        st = wp_normalize_gain_and_limit(cfg, (const float *const *)original, ch, channels, frames, rate, rep);
         if (st != WP_OK) { /* lose nothing: put the input back */
             for (int c = 0; c < channels; c++)
                 memcpy(ch[c], original[c], frames * sizeof(float));
@@ -248,9 +260,10 @@ wp_status wp_normalize(const wp_normalize_config *cfg, float *const *ch, int cha
         free(copy);
         if (st != WP_OK)
             return st;
-        rep->limited = 1;
+    } else if (rep->silent) {
+        return WP_OK;
     } else {
-        apply_gain(ch, channels, frames, gain);
+        apply_gain(ch, channels, frames, rep->gain_db);
     }
     return wp_normalize_measure(cfg->mode, (const float *const *)ch, channels, frames, rate, &rep->after,
                                 &rep->true_peak_after);
