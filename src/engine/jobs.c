@@ -6,6 +6,13 @@
 
 #include "jobs_internal.h"
 
+#ifdef WP_HAVE_THREADS
+#include <sched.h>
+#define wp_job_yield() sched_yield()
+#else
+#define wp_job_yield() ((void)0) /* inline pool: a task is never in flight */
+#endif
+
 /* Frames per parallel chunk. Set before submitting (see jobs.h); atomic only
  * so that a careless concurrent set is not a data race. */
 static _Atomic size_t g_chunk_frames = WP_JOBS_DEFAULT_CHUNK_FRAMES;
@@ -50,8 +57,7 @@ static void job_unref(wp_job *job)
 
 int wp_job_cancelled(const wp_job *job)
 {
-    return atomic_load_explicit(&((wp_job *)job)->cancel, memory_order_relaxed) ||
-           wp_task_cancel_requested(job->self);
+    return wp_task_cancel_requested(job->self);
 }
 
 void wp_job_advance(wp_job *job, size_t units)
@@ -81,7 +87,6 @@ wp_status wp_job_start(wp_pool *pool, job_body body, void *ctx, void (*free_ctx)
     job->body = body;
     job->ctx = ctx;
     job->free_ctx = free_ctx;
-    atomic_init(&job->cancel, 0);
     atomic_init(&job->started, 0);
     atomic_init(&job->refs, 2);
     atomic_init(&job->done, 0);
@@ -101,23 +106,26 @@ wp_status wp_job_poll(const wp_job *job) { return job ? wp_task_poll(job->task) 
 wp_status wp_job_wait(wp_job *job) { return job ? wp_task_wait(job->task) : WP_ERR_INVALID_ARGUMENT; }
 float wp_job_progress(const wp_job *job) { return job ? wp_task_progress(job->task) : 0.0f; }
 
-/* A job flag rather than wp_task_cancel: a queued task that is cancelled is
- * dropped without running its body, and the body is what frees the job. */
 void wp_job_cancel(wp_job *job)
 {
     if (job)
-        atomic_store(&job->cancel, 1);
+        wp_task_cancel(job->task);
 }
 
+/* The body frees the job when it ends after the release; but a task can
+ * finish without its body ever running (cancelled while queued, pool
+ * destroyed first), and then the release must free it. A task taken off the
+ * queue either starts its body or is finalized within a few instructions,
+ * so the short spin below never waits for real work. */
 void wp_job_release(wp_job *job)
 {
     if (!job)
         return;
-    atomic_store(&job->cancel, 1);
-    /* A task that is final without the body having started was dropped by
-     * wp_pool_destroy (WP_ERR_SHUTDOWN) and will never run: drop its ref. */
-    if (wp_task_poll(job->task) != WP_PENDING && !atomic_load(&job->started))
-        atomic_fetch_sub(&job->refs, 1);
+    wp_task_cancel(job->task);
+    while (wp_task_poll(job->task) == WP_PENDING && !atomic_load(&job->started))
+        wp_job_yield();
+    if (!atomic_load(&job->started))
+        atomic_fetch_sub(&job->refs, 1); /* the body's reference: it never ran */
     wp_task_release(job->task);
     job_unref(job);
 }

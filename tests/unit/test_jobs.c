@@ -717,6 +717,25 @@ static void cancel_at_half_stops_long_jobs(void **state)
         wp_job_release(job);
         wp_pool_destroy(pool);
     }
+    /* A queued job cancelled (dropped at once), and a queued job whose pool
+     * goes first (WP_ERR_SHUTDOWN): released afterwards, nothing leaks. */
+    wp_pool *pool = make_pool(1);
+    wp_job *running, *queued;
+    assert_int_equal(wp_job_spectrogram(pool, &b.track, &p, out, rows * (p.fft_size / 2 + 1), &running), WP_OK);
+    assert_int_equal(wp_job_overview(pool, &b.track, &(wp_overview_params){0, frames, 100}, out, out + 200, NULL,
+                                     &queued),
+                     WP_OK);
+    wp_job_cancel(queued);
+    assert_int_equal(wp_job_poll(queued), WP_ERR_CANCELLED);
+    wp_job_release(queued);
+    assert_int_equal(wp_job_overview(pool, &b.track, &(wp_overview_params){0, frames, 100}, out, out + 200, NULL,
+                                     &queued),
+                     WP_OK);
+    wp_pool_destroy(pool);
+    assert_int_equal(wp_job_poll(queued), WP_ERR_SHUTDOWN);
+    assert_int_equal(wp_job_poll(running), WP_ERR_CANCELLED);
+    wp_job_release(queued);
+    wp_job_release(running);
     free(out);
     free(b.data);
 }
