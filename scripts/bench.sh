@@ -54,3 +54,14 @@ awk '
         }
     }
 ' <(printf '%s\n' "$native_out") <(printf '%s\n' "$wasm_out")
+
+# Job scaling (native only: the wasm-st build has no threads). A 10-minute
+# track by default; WP_BENCH_MINUTES shortens it.
+jobs_bench=build/native/bench/bench_jobs
+if [ ! -f "$jobs_bench" ]; then
+    echo "bench: $jobs_bench is missing: run make native" >&2
+    exit 1
+fi
+echo
+echo "Job scaling, wall time per job | $(nproc) cores"
+"$jobs_bench"
