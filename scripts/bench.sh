@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: one table of real forward FFT times, wavepool against FFTW
-# natively and wavepool wasm (node) against native, all from this run.
+# natively and wavepool wasm (node) against native, all from this run; then
+# the offline jobs' scaling over 1, 2 and 4 workers (bench_jobs, native).
 # Needs build/native and build/wasm-st built (make native wasm-st).
 set -euo pipefail
 
