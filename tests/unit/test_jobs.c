@@ -690,7 +690,7 @@ static void cancel_at_half(wp_job *job, const char *what)
 static void cancel_at_half_stops_long_jobs(void **state)
 {
     (void)state;
-    size_t frames = 40 * 48000;
+    size_t frames = 20 * 48000;
     track_buf b;
     make_track(&b, 2, frames, 0.5, test_seed() + 8);
     wp_spectrogram_params p = {2048, 64, WP_WINDOW_HANN, 120.0};
