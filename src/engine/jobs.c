@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dsp/dsp_util.h"
 #include "jobs_internal.h"
 
 #ifdef WP_HAVE_THREADS
@@ -31,8 +32,8 @@ wp_status wp_jobs_check_track(const wp_track *t)
 {
     if (!t || !t->channels || t->frames == 0)
         return WP_ERR_INVALID_ARGUMENT;
-    if (t->channel_count < 1 || t->channel_count > WP_JOBS_MAX_CHANNELS || !(t->sample_rate >= 8000.0) ||
-        !(t->sample_rate <= 384000.0))
+    _Static_assert(WP_JOBS_MAX_CHANNELS == WP_DSP_MAX_CHANNELS, "jobs feed whole tracks to the meters");
+    if (wp_check_rate_channels(t->sample_rate, t->channel_count) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     for (int c = 0; c < t->channel_count; c++)
         if (!t->channels[c])
@@ -257,7 +258,7 @@ wp_status wp_job_spectrum(wp_pool *pool, const wp_track *track, const wp_spectru
         return st;
     if (!pool || !p || !out_db || !out_job || !window_ok(p->window))
         return WP_ERR_INVALID_ARGUMENT;
-    if (p->start_frame >= track->frames || !(p->floor_db >= -300.0 && p->floor_db <= 0.0) || p->channel < -1 ||
+    if (p->start_frame >= track->frames || wp_check_range(p->floor_db, -300.0, 0.0) != WP_OK || p->channel < -1 ||
         p->channel >= track->channel_count)
         return WP_ERR_OUT_OF_RANGE;
     if ((st = check_fft_size(p->fft_size)) != WP_OK)
@@ -324,7 +325,7 @@ wp_status wp_job_spectrogram(wp_pool *pool, const wp_track *track, const wp_spec
         return st;
     if (!pool || !p || !out || !out_job || !window_ok(p->window))
         return WP_ERR_INVALID_ARGUMENT;
-    if (p->hop < 1 || p->hop > p->fft_size || !(p->db_range >= 20.0 && p->db_range <= 300.0))
+    if (p->hop < 1 || p->hop > p->fft_size || wp_check_range(p->db_range, 20.0, 300.0) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     if ((st = check_fft_size(p->fft_size)) != WP_OK)
         return st;
