@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make bench`: two tables, all from this run.
+# `make bench`: three tables, all from this run.
 #  1. real forward FFT times, wavepool against FFTW natively and wavepool
 #     wasm (node) against native;
 #  2. EQ, each effect, loudness analysis (against libebur128 natively) and
 #     the full chain per stereo frame at 48 kHz, as ns/frame and real-time
 #     factor (seconds of audio per second of one core), native and wasm.
+#  3. the offline jobs' scaling over 1, 2 and 4 workers (bench_jobs, native).
 # Needs build/native and build/wasm-st built (make native wasm-st).
 set -euo pipefail
 
@@ -118,3 +119,14 @@ awk '
         print agreement
     }
 ' <(printf '%s\n' "$native_out") <(printf '%s\n' "$wasm_out")
+
+# Job scaling (native only: the wasm-st build has no threads). A 10-minute
+# track by default; WP_BENCH_MINUTES shortens it.
+jobs_bench=build/native/bench/bench_jobs
+if [ ! -f "$jobs_bench" ]; then
+    echo "bench: $jobs_bench is missing: run make native" >&2
+    exit 1
+fi
+echo
+echo "Job scaling, wall time per job | $(nproc) cores"
+"$jobs_bench"

@@ -27,7 +27,14 @@
  *     loudness.h); peaks bit-identical; RMS and DC sum per chunk in double
  *     in a fixed order, so also bit-identical.
  * wp_jobs_set_chunk_frames changes the chunk size (tests use it to check
- * the same bounds hold for any chunking).
+ * the same bounds hold for any chunking). Loudness is measured in pieces of
+ * 16 chunks rounded up to whole 100 ms sub-blocks, each but the first with
+ * 3 s of warm-up (about 14 % extra work at the default chunk size).
+ *
+ * Threads: the job functions may be called from any thread. The chunk size
+ * is a process-wide setting read when a job starts working: set it before
+ * submitting (a change while jobs run is not a data race, but which size a
+ * running job uses is then unspecified).
  */
 #ifndef WAVEPOOL_JOBS_H
 #define WAVEPOOL_JOBS_H
@@ -62,13 +69,19 @@ WP_NODISCARD wp_status wp_jobs_set_chunk_frames(size_t frames); /* 1024..2^24, p
 wp_status wp_job_poll(const wp_job *job);
 wp_status wp_job_wait(wp_job *job);
 float wp_job_progress(const wp_job *job);
+/* A queued job is dropped at once (WP_ERR_CANCELLED); a running one stops
+ * at its next chunk or block. */
 void wp_job_cancel(wp_job *job);
 /* Releases the handle; a job still running is cancelled and its memory goes
- * when it stops. The borrowed buffers must outlive the job either way. */
+ * when it stops. The borrowed buffers must outlive the job either way.
+ * Does not wait for the job (it may spin for the few instructions between a
+ * worker taking the task off the queue and starting it). A job may also
+ * be released after its pool was destroyed (it then reports
+ * WP_ERR_SHUTDOWN if it never ran). */
 void wp_job_release(wp_job *job);
 
-/* 1. Spectrum of one segment: fft_size samples from start_frame (zero
- * padded past the end), channels averaged in power (channel = -1) or one
+/* 1. Spectrum of one segment: fft_size samples from start_frame
+ * (< frames; zero padded past the end), channels averaged in power (channel = -1) or one
  * channel; dB with a full-scale sine at 0 dB (window gain compensated),
  * floored at floor_db. out_db: fft_size/2 + 1 values. */
 typedef struct wp_spectrum_params {
@@ -85,7 +98,10 @@ WP_NODISCARD wp_status wp_job_spectrum(wp_pool *pool, const wp_track *track, con
  * centred on frame 0 is NOT done: frame k covers [k*hop, k*hop+fft_size),
  * zero padded past the end); wp_spectrogram_frames tells how many. Values
  * in dB (full-scale sine = 0), floored at -db_range, channels averaged in
- * power. out: frames x (fft_size/2+1) floats, row k = frame k. */
+ * power. out: frames x (fft_size/2+1) floats, row k = frame k; out_floats
+ * smaller than that is WP_ERR_INVALID_ARGUMENT. Frames are computed in
+ * parallel, chunk_frames / hop frames per chunk. frames =
+ * ceil(track_frames / hop) (0 for hop 0); fft_size does not change it. */
 typedef struct wp_spectrogram_params {
     size_t fft_size;
     size_t hop;          /* 1..fft_size */
@@ -115,7 +131,10 @@ WP_NODISCARD wp_status wp_job_overview(wp_pool *pool, const wp_track *track, con
  * output is frame i of the input) and includes `tail_frames` extra frames
  * of effect tails after the end. out: channels planar buffers of
  * frames + tail_frames floats each (may be the track's own buffers only if
- * tail_frames is 0). Track channels must be 1 or 2. Serial: the chain's
+ * tail_frames is 0). Track channels must be 1 or 2 (else
+ * WP_ERR_OUT_OF_RANGE). The settings are copied at submit; the chain is
+ * then reset so they apply from frame 0 without gliding from defaults.
+ * Cancel is checked every 4096 frames. Serial: the chain's
  * feedback effects and linked dynamics make every frame depend on the one
  * before, so one worker runs it. */
 WP_NODISCARD wp_status wp_job_render(wp_pool *pool, const wp_track *track, const wp_chain *settings,
@@ -135,19 +154,32 @@ typedef struct wp_analysis {
     double channel_sample_peak_dbfs[WP_JOBS_MAX_CHANNELS];
     double channel_true_peak_dbtp[WP_JOBS_MAX_CHANNELS];
     /* Short-term (3 s) loudness every 100 ms, LUFS (-INFINITY for silence),
-     * value k at the end of frame (k+1)*rate/10; written only when the
-     * caller passes a buffer: short_term_count values at most. */
+     * value k at the end of sub-block k, i.e. after frame (k+1)*B - 1 with
+     * B = round(rate/10) (wp_loudness_block_frames): floor(frames / B)
+     * values, as many as fit in short_term_capacity (short_term_count
+     * tells). Written only when the caller passes a buffer. Each loudness
+     * piece records the values of the sub-blocks it owns. */
     float *short_term;
     size_t short_term_capacity;
     size_t short_term_count;
 } wp_analysis;
 /* out: the caller's struct, filled when the job finishes with WP_OK (set
- * short_term/short_term_capacity before submitting, or NULL/0). */
+ * short_term/short_term_capacity before submitting, or NULL/0; a capacity
+ * without a buffer is WP_ERR_INVALID_ARGUMENT). Channels use the default
+ * BS.1770-4 map of loudness.h. RMS, DC and sample peaks come from per-chunk
+ * sums; true peaks from the merged loudness meters (same values as a serial
+ * meter: the pieces' warm-up covers the interpolator). Values of silence
+ * are -INFINITY. */
 WP_NODISCARD wp_status wp_job_analyze(wp_pool *pool, const wp_track *track, wp_analysis *out, wp_job **out_job);
 
 /* 5. Normalize in place (see normalize.h for modes, ceiling and policy):
  * measuring runs in parallel; gain in parallel; the limiter, when needed,
- * serially. The report is filled when the job finishes with WP_OK. */
+ * serially (wp_normalize_gain_and_limit, with its loudness re-measuring).
+ * The report is filled when the job finishes with WP_OK. Results equal
+ * wp_normalize's within 1e-6. Cancel is honoured until the gain is
+ * applied; after that the job completes (so a cancelled job never leaves
+ * the track half normalized). NaN/Inf: WP_ERR_NOT_FINITE, track untouched;
+ * on the limiter path any later error also restores the track. */
 WP_NODISCARD wp_status wp_job_normalize(wp_pool *pool, const wp_track *track, const wp_normalize_config *config,
                                         wp_normalize_report *report, wp_job **out_job);
 

@@ -4,7 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dsp/dsp_util.h"
 #include "jobs_internal.h"
+
+#ifdef WP_HAVE_THREADS
+#include <sched.h>
+#define wp_job_yield() sched_yield()
+#else
+#define wp_job_yield() ((void)0) /* inline pool: a task is never in flight */
+#endif
 
 /* Frames per parallel chunk. Set before submitting (see jobs.h); atomic only
  * so that a careless concurrent set is not a data race. */
@@ -24,8 +32,8 @@ wp_status wp_jobs_check_track(const wp_track *t)
 {
     if (!t || !t->channels || t->frames == 0)
         return WP_ERR_INVALID_ARGUMENT;
-    if (t->channel_count < 1 || t->channel_count > WP_JOBS_MAX_CHANNELS || !(t->sample_rate >= 8000.0) ||
-        !(t->sample_rate <= 384000.0))
+    _Static_assert(WP_JOBS_MAX_CHANNELS == WP_DSP_MAX_CHANNELS, "jobs feed whole tracks to the meters");
+    if (wp_check_rate_channels(t->sample_rate, t->channel_count) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     for (int c = 0; c < t->channel_count; c++)
         if (!t->channels[c])
@@ -50,8 +58,7 @@ static void job_unref(wp_job *job)
 
 int wp_job_cancelled(const wp_job *job)
 {
-    return atomic_load_explicit(&((wp_job *)job)->cancel, memory_order_relaxed) ||
-           wp_task_cancel_requested(job->self);
+    return wp_task_cancel_requested(job->self);
 }
 
 void wp_job_advance(wp_job *job, size_t units)
@@ -81,7 +88,6 @@ wp_status wp_job_start(wp_pool *pool, job_body body, void *ctx, void (*free_ctx)
     job->body = body;
     job->ctx = ctx;
     job->free_ctx = free_ctx;
-    atomic_init(&job->cancel, 0);
     atomic_init(&job->started, 0);
     atomic_init(&job->refs, 2);
     atomic_init(&job->done, 0);
@@ -101,23 +107,26 @@ wp_status wp_job_poll(const wp_job *job) { return job ? wp_task_poll(job->task) 
 wp_status wp_job_wait(wp_job *job) { return job ? wp_task_wait(job->task) : WP_ERR_INVALID_ARGUMENT; }
 float wp_job_progress(const wp_job *job) { return job ? wp_task_progress(job->task) : 0.0f; }
 
-/* A job flag rather than wp_task_cancel: a queued task that is cancelled is
- * dropped without running its body, and the body is what frees the job. */
 void wp_job_cancel(wp_job *job)
 {
     if (job)
-        atomic_store(&job->cancel, 1);
+        wp_task_cancel(job->task);
 }
 
+/* The body frees the job when it ends after the release; but a task can
+ * finish without its body ever running (cancelled while queued, pool
+ * destroyed first), and then the release must free it. A task taken off the
+ * queue either starts its body or is finalized within a few instructions,
+ * so the short spin below never waits for real work. */
 void wp_job_release(wp_job *job)
 {
     if (!job)
         return;
-    atomic_store(&job->cancel, 1);
-    /* A task that is final without the body having started was dropped by
-     * wp_pool_destroy (WP_ERR_SHUTDOWN) and will never run: drop its ref. */
-    if (wp_task_poll(job->task) != WP_PENDING && !atomic_load(&job->started))
-        atomic_fetch_sub(&job->refs, 1);
+    wp_task_cancel(job->task);
+    while (wp_task_poll(job->task) == WP_PENDING && !atomic_load(&job->started))
+        wp_job_yield();
+    if (!atomic_load(&job->started))
+        atomic_fetch_sub(&job->refs, 1); /* the body's reference: it never ran */
     wp_task_release(job->task);
     job_unref(job);
 }
@@ -249,7 +258,7 @@ wp_status wp_job_spectrum(wp_pool *pool, const wp_track *track, const wp_spectru
         return st;
     if (!pool || !p || !out_db || !out_job || !window_ok(p->window))
         return WP_ERR_INVALID_ARGUMENT;
-    if (p->start_frame >= track->frames || !(p->floor_db >= -300.0 && p->floor_db <= 0.0) || p->channel < -1 ||
+    if (p->start_frame >= track->frames || wp_check_range(p->floor_db, -300.0, 0.0) != WP_OK || p->channel < -1 ||
         p->channel >= track->channel_count)
         return WP_ERR_OUT_OF_RANGE;
     if ((st = check_fft_size(p->fft_size)) != WP_OK)
@@ -316,7 +325,7 @@ wp_status wp_job_spectrogram(wp_pool *pool, const wp_track *track, const wp_spec
         return st;
     if (!pool || !p || !out || !out_job || !window_ok(p->window))
         return WP_ERR_INVALID_ARGUMENT;
-    if (p->hop < 1 || p->hop > p->fft_size || !(p->db_range >= 20.0 && p->db_range <= 300.0))
+    if (p->hop < 1 || p->hop > p->fft_size || wp_check_range(p->db_range, 20.0, 300.0) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     if ((st = check_fft_size(p->fft_size)) != WP_OK)
         return st;

@@ -312,7 +312,7 @@ static wp_status normalize_body(wp_job *job)
             original[c] = copy + (size_t)c * t->frames;
         }
         st = wp_normalize_gain_and_limit(&x->config, original, t->channels, nch, t->frames, t->sample_rate, &rep);
-        wp_job_advance(job, 2 * t->frames);
+        wp_job_advance(job, t->frames);
     } else {
         x->gain = (float)wp_db_to_gain(rep.gain_db); /* as wp_normalize applies it */
         gain_run r = {job, x};

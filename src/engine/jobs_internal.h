@@ -18,7 +18,6 @@ struct wp_job {
     job_body body;
     void (*free_ctx)(void *ctx);
     void *ctx;
-    _Atomic int cancel;   /* wp_job_cancel: the body always runs and sees it */
     _Atomic int started;
     _Atomic int refs;     /* handle + body */
     _Atomic size_t done;  /* progress units */
