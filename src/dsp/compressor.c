@@ -2,7 +2,6 @@
 #include "wavepool/compressor.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "dsp/dsp_util.h"
 
@@ -230,6 +229,26 @@ static int settled(const wp_compressor *c)
     return 1;
 }
 
+/* Feeds one frame's mean square into the RMS window (in either mode, so a
+ * switch to RMS finds it full). */
+static inline void rms_push(wp_compressor *c, float power)
+{
+    c->sum += (double)power - c->power[c->pos];
+    c->power[c->pos] = power;
+    c->fresh += power;
+    if (++c->pos == c->window) {
+        c->pos = 0;
+        c->sum = c->fresh;
+        c->fresh = 0.0;
+    }
+}
+
+/* The RMS window's mean square, formed only when used. */
+static inline float rms_mean(const wp_compressor *c)
+{
+    return c->sum > 0.0 ? (float)(c->sum / c->window) : 0.0f;
+}
+
 /* Level in dB of a linear amplitude (or, with half the factor, of a mean
  * square); -200 dB for silence, far below any threshold and knee. */
 static inline float to_db(float x, float db_per_log2)
@@ -250,63 +269,38 @@ void wp_compressor_process(wp_compressor *c, float *const *channels, size_t fram
     const int stereo = c->channels == 2;
     const int gliding = !settled(c);
     const double attack = c->attack_coeff, release = c->release_coeff;
-    /* State in locals: the output stores could alias it for the compiler. */
-    wp_smoother sm[SMOOTHERS];
-    memcpy(sm, c->sm, sizeof sm);
-    float *power = c->power;
-    const int window = c->window;
-    int pos = c->pos;
-    double sum = c->sum, fresh = c->fresh, y = c->reduction;
     for (size_t i = 0; i < frames; i++) {
         if (gliding)
             for (int k = 0; k < SMOOTHERS; k++)
-                wp_smoother_next(&sm[k]);
+                wp_smoother_next(&c->sm[k]);
         float xl = l[i], xr = r[i];
         float peak = stereo ? max_num(fabsf(xl), fabsf(xr)) : fabsf(xl);
-
-        /* The RMS window is fed in either mode, so a switch to RMS finds it
-         * full; its mean is only formed when used. `fresh` re-adds the
-         * window each lap and replaces `sum` when the ring wraps. */
-        float p = stereo ? 0.5f * (xl * xl + xr * xr) : xl * xl;
-        sum += (double)p - power[pos];
-        power[pos] = p;
-        fresh += p;
-        if (++pos == window) {
-            pos = 0;
-            sum = fresh;
-            fresh = 0.0;
-        }
+        rms_push(c, stereo ? 0.5f * (xl * xl + xr * xr) : xl * xl);
 
         /* Level in dB; both detectors only while the mode glides. */
-        float w = sm[RMS_WEIGHT].value, level;
-        if (w == 0.0f) {
+        float w = c->sm[RMS_WEIGHT].value, level;
+        if (w == 0.0f)
             level = to_db(peak, DB_PER_LOG2);
-        } else {
-            float ms = sum > 0.0 ? (float)(sum / window) : 0.0f;
-            if (w == 1.0f)
-                level = to_db(ms, 0.5f * DB_PER_LOG2);
-            else
-                level = (1.0f - w) * to_db(peak, DB_PER_LOG2) + w * to_db(ms, 0.5f * DB_PER_LOG2);
-        }
+        else if (w == 1.0f)
+            level = to_db(rms_mean(c), 0.5f * DB_PER_LOG2);
+        else
+            level = (1.0f - w) * to_db(peak, DB_PER_LOG2) + w * to_db(rms_mean(c), 0.5f * DB_PER_LOG2);
 
-        double target = -gain_computer(level, sm[THRESHOLD].value, sm[SLOPE].value, sm[KNEE].value);
+        double target = -gain_computer(level, c->sm[THRESHOLD].value, c->sm[SLOPE].value, c->sm[KNEE].value);
+        double y = c->reduction;
         double a = target > y ? attack : release;
         y = a * y + (1.0 - a) * target;
         if (y < REDUCTION_FLOOR_DB)
             y = 0.0;
+        c->reduction = y;
 
-        float gain = (y > 0.0 ? wp_fast_exp2((float)-y * LOG2_PER_DB) : 1.0f) * sm[MAKEUP].value;
+        float gain = (y > 0.0 ? wp_fast_exp2((float)-y * LOG2_PER_DB) : 1.0f) * c->sm[MAKEUP].value;
         /* Dry/wet mix and enable fold into one gain: x (1 - k) + x g k. */
-        float k = sm[MIX].value * sm[ENABLE].value;
+        float k = c->sm[MIX].value * c->sm[ENABLE].value;
         if (k != 1.0f)
             gain = 1.0f + k * (gain - 1.0f);
         l[i] = xl * gain;
         if (stereo)
             r[i] = xr * gain;
     }
-    memcpy(c->sm, sm, sizeof sm);
-    c->pos = pos;
-    c->sum = sum;
-    c->fresh = fresh;
-    c->reduction = y;
 }
