@@ -82,6 +82,16 @@ int wp_truepeak_latency(const wp_truepeak *tp);
  * (see the latency above). Updates the per-channel running maxima. */
 void wp_truepeak_process(wp_truepeak *tp, const float *const *channels, size_t frames, float *frame_peaks);
 
+/* As wp_truepeak_process with frame_peaks, for a caller that only cares
+ * about frame peaks above `threshold` (linear): when a bound from the sample
+ * levels (largest |sample| in the frames' windows times the interpolators'
+ * largest gain) shows no frame peak of this block can exceed it, the peaks
+ * are not computed, frame_peaks is left untouched and 0 is returned;
+ * otherwise frame_peaks is filled as by wp_truepeak_process and 1 is
+ * returned. The running maxima are updated either way. */
+int wp_truepeak_process_above(wp_truepeak *tp, const float *const *channels, size_t frames, float threshold,
+                              float *frame_peaks);
+
 /* Linear true peak of `channel` since create/reset: the largest interpolated
  * point computed so far (all frames older than the latency) and the largest
  * |sample| of every frame fed. 0 for a channel out of range. */

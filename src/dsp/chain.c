@@ -413,15 +413,33 @@ static void process_block(wp_chain *c, float *const *ch, size_t n, float peak[2]
     for (int i = 0; i < WP_CHAIN_FX_COUNT; i++)
         run_effect(c, c->applied_order[i], ch, n);
     wp_stereo_process(c->stereo, ch, n);
-    for (size_t i = 0; i < n; i++) {
-        float g = wp_smoother_next(&c->volume);
-        for (int k = 0; k < c->channels; k++)
-            ch[k][i] *= g;
+    /* Volume and clip detection in one pass. A settled smoother repeats
+     * its target, so the gain is a constant, and none at exactly 1. */
+    int clip = 0;
+    if (c->volume.value == c->volume.target) {
+        const float g = c->volume.target;
+        for (int k = 0; k < c->channels; k++) {
+            float *x = ch[k];
+            if (g == 1.0f) {
+                for (size_t i = 0; i < n; i++)
+                    clip |= fabsf(x[i]) > 1.0f;
+            } else {
+                for (size_t i = 0; i < n; i++) {
+                    x[i] *= g;
+                    clip |= fabsf(x[i]) > 1.0f;
+                }
+            }
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            float g = wp_smoother_next(&c->volume);
+            for (int k = 0; k < c->channels; k++) {
+                ch[k][i] *= g;
+                clip |= fabsf(ch[k][i]) > 1.0f;
+            }
+        }
     }
-    for (int k = 0; k < c->channels; k++) {
-        for (size_t i = 0; i < n; i++)
-            *clipped |= fabsf(ch[k][i]) > 1.0f;
-    }
+    *clipped |= clip;
     wp_limiter_process(c->limiter, ch, n);
     for (int k = 0; k < c->channels; k++) {
         for (size_t i = 0; i < n; i++) {

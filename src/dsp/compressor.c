@@ -229,9 +229,9 @@ static int settled(const wp_compressor *c)
     return 1;
 }
 
-/* Feeds one frame's mean square into the RMS window; returns the window's
- * mean square. */
-static inline float rms_window(wp_compressor *c, float power)
+/* Feeds one frame's mean square into the RMS window (in either mode, so a
+ * switch to RMS finds it full). */
+static inline void rms_push(wp_compressor *c, float power)
 {
     c->sum += (double)power - c->power[c->pos];
     c->power[c->pos] = power;
@@ -241,6 +241,11 @@ static inline float rms_window(wp_compressor *c, float power)
         c->sum = c->fresh;
         c->fresh = 0.0;
     }
+}
+
+/* The RMS window's mean square, formed only when used. */
+static inline float rms_mean(const wp_compressor *c)
+{
     return c->sum > 0.0 ? (float)(c->sum / c->window) : 0.0f;
 }
 
@@ -249,6 +254,13 @@ static inline float rms_window(wp_compressor *c, float power)
 static inline float to_db(float x, float db_per_log2)
 {
     return x > 1e-20f ? db_per_log2 * wp_fast_log2(x) : -200.0f;
+}
+
+/* fmaxf without the libm call (it is not inlined without fast-math): the
+ * non-NaN operand if one is NaN. */
+static inline float max_num(float a, float b)
+{
+    return b != b ? a : a > b ? a : b;
 }
 
 void wp_compressor_process(wp_compressor *c, float *const *channels, size_t frames)
@@ -262,17 +274,17 @@ void wp_compressor_process(wp_compressor *c, float *const *channels, size_t fram
             for (int k = 0; k < SMOOTHERS; k++)
                 wp_smoother_next(&c->sm[k]);
         float xl = l[i], xr = r[i];
-        float peak = stereo ? fmaxf(fabsf(xl), fabsf(xr)) : fabsf(xl);
-        float ms = rms_window(c, stereo ? 0.5f * (xl * xl + xr * xr) : xl * xl);
+        float peak = stereo ? max_num(fabsf(xl), fabsf(xr)) : fabsf(xl);
+        rms_push(c, stereo ? 0.5f * (xl * xl + xr * xr) : xl * xl);
 
         /* Level in dB; both detectors only while the mode glides. */
         float w = c->sm[RMS_WEIGHT].value, level;
         if (w == 0.0f)
             level = to_db(peak, DB_PER_LOG2);
         else if (w == 1.0f)
-            level = to_db(ms, 0.5f * DB_PER_LOG2);
+            level = to_db(rms_mean(c), 0.5f * DB_PER_LOG2);
         else
-            level = (1.0f - w) * to_db(peak, DB_PER_LOG2) + w * to_db(ms, 0.5f * DB_PER_LOG2);
+            level = (1.0f - w) * to_db(peak, DB_PER_LOG2) + w * to_db(rms_mean(c), 0.5f * DB_PER_LOG2);
 
         double target = -gain_computer(level, c->sm[THRESHOLD].value, c->sm[SLOPE].value, c->sm[KNEE].value);
         double y = c->reduction;

@@ -358,6 +358,27 @@ static void shape_block(const wp_distortion *d, channel_state *cs, float *v, int
     cs->x0 = x0;
 }
 
+/* A settled bypass: only the dry delay runs, swapping the block through the
+ * ring in stretches that do not wrap. */
+static void bypass_block(wp_distortion *d, float *const *channels, size_t offset, int n)
+{
+    int pos = d->dry_pos;
+    for (int done = 0; done < n;) {
+        int run = d->latency - pos < n - done ? d->latency - pos : n - done;
+        for (int c = 0; c < d->channels; c++) {
+            float *x = channels[c] + offset + done, *line = d->dry[c] + pos;
+            for (int i = 0; i < run; i++) {
+                float dry = line[i];
+                line[i] = x[i];
+                x[i] = dry;
+            }
+        }
+        pos = pos + run == d->latency ? 0 : pos + run;
+        done += run;
+    }
+    d->dry_pos = pos;
+}
+
 static void process_block(wp_distortion *d, float *const *channels, size_t offset, int n)
 {
     if (!d->active && d->sm[ENABLE].target > 0.0f) {
@@ -367,6 +388,13 @@ static void process_block(wp_distortion *d, float *const *channels, size_t offse
             clear_wet(d, c);
         d->active = 1;
         d->prime = d->prime_frames;
+    }
+    /* Inactive with nothing gliding, priming or pending, the parameters
+     * would only be copied into a block nobody reads. */
+    if (!d->active && settled(d) && d->sm[TILT].value == d->tilt_g) {
+        if (d->dry[0])
+            bypass_block(d, channels, offset, n);
+        return;
     }
     block_params p;
     advance_params(d, n, &p);

@@ -261,6 +261,71 @@ static inline float next_gain_log2(wp_limiter *lim, float peak, float ceiling)
     return (float)average_push(&lim->box[1], average_push(&lim->box[0], r));
 }
 
+/* Largest linear peak whose wp_fast_log2 cannot exceed `ceiling` (log2):
+ * 1e-3 log2 units below it, far beyond the approximation's 4e-6 error. */
+static float quiet_threshold(float ceiling)
+{
+    return (float)exp2((double)ceiling - 1e-3);
+}
+
+static int average_at_rest(const moving_average *m)
+{
+    if (m->sum != 0.0 || m->fresh != 0.0)
+        return 0;
+    for (int k = 0; k < m->length; k++)
+        if (m->ring[k] != 0.0)
+            return 0;
+    return 1;
+}
+
+/* Gain path at rest: settled smoothers, nothing held or releasing, both
+ * averages all zeros. A frame with a zero level term then leaves every
+ * value as it is and gives a gain of exactly 1. */
+static int gain_at_rest(const wp_limiter *lim)
+{
+    return lim->ceiling.value == lim->ceiling.target && lim->enable.value == lim->enable.target &&
+           lim->dq_size == 1 && lim->dq_val[lim->dq_head] == 0.0f && lim->released == 0.0 &&
+           average_at_rest(&lim->box[0]) && average_at_rest(&lim->box[1]);
+}
+
+/* `n` frames through the gain path at rest: what next_gain_log2 would do
+ * with a zero level term, in O(1). */
+static void skip_at_rest(wp_limiter *lim, size_t n)
+{
+    lim->frame += (int64_t)n;
+    lim->dq_frame[lim->dq_head] = lim->frame - 1;
+    for (int b = 0; b < 2; b++)
+        lim->box[b].pos = (int)(((size_t)lim->box[b].pos + n) % (size_t)lim->box[b].length);
+    lim->average = 0.0f;
+}
+
+/* Frames through the delay lines at unity gain (x * 1.0f == x). */
+static void delay_unity(wp_limiter *lim, float *const *channels, size_t offset, size_t n)
+{
+    const int cap = lim->capacity;
+    while (n > 0) {
+        int read = lim->pos - lim->latency;
+        if (read < 0)
+            read += cap;
+        /* A stretch in which neither ring index wraps. */
+        int run = cap - (lim->pos > read ? lim->pos : read);
+        if ((size_t)run > n)
+            run = (int)n;
+        for (int c = 0; c < lim->channels; c++) {
+            float *x = channels[c] + offset, *d = lim->delay[c];
+            for (int i = 0; i < run; i++) {
+                d[lim->pos + i] = x[i];
+                x[i] = d[read + i];
+            }
+        }
+        lim->pos += run;
+        if (lim->pos == cap)
+            lim->pos = 0;
+        offset += (size_t)run;
+        n -= (size_t)run;
+    }
+}
+
 void wp_limiter_process(wp_limiter *lim, float *const *channels, size_t frames)
 {
     lim->started = 1;
@@ -268,7 +333,18 @@ void wp_limiter_process(wp_limiter *lim, float *const *channels, size_t frames)
     for (size_t offset = 0; offset < frames; offset += CHUNK) {
         const size_t n = frames - offset < CHUNK ? frames - offset : CHUNK;
         const float *in[2] = {channels[0] + offset, channels[channels_n - 1] + offset};
-        wp_truepeak_process(lim->tp, in, n, lim->peaks);
+        /* The smoothed ceiling moves monotonically from value to target, so
+         * the lower one bounds it over the chunk. Peaks below the threshold
+         * give a zero level term, the same as a zero peak. */
+        float low = lim->ceiling.value < lim->ceiling.target ? lim->ceiling.value : lim->ceiling.target;
+        if (!wp_truepeak_process_above(lim->tp, in, n, quiet_threshold(low), lim->peaks)) {
+            if (gain_at_rest(lim)) {
+                skip_at_rest(lim, n);
+                delay_unity(lim, channels, offset, n);
+                continue;
+            }
+            memset(lim->peaks, 0, n * sizeof *lim->peaks);
+        }
         for (size_t i = 0; i < n; i++) {
             float ceiling = wp_smoother_next(&lim->ceiling);
             float e = wp_smoother_next(&lim->enable);

@@ -241,6 +241,28 @@ void wp_truepeak_process(wp_truepeak *tp, const float *const *channels, size_t f
     tp->pos = pos;
 }
 
+int wp_truepeak_process_above(wp_truepeak *tp, const float *const *channels, size_t frames, float threshold,
+                              float *frame_peaks)
+{
+    /* Frame i's window: the last TP_TAPS - 1 samples before the block (none
+     * at 1x) and the block itself. */
+    const int history = tp->factor > 1 ? TP_TAPS - 1 : 0;
+    float level = 0.0f;
+    int wanted = 0;
+    /* In TP_CHUNK steps, stopping at the first that crosses (hot signals
+     * then pay for a few samples only). NaN counts as crossing. */
+    for (int c = 0; c < tp->channels && !wanted; c++) {
+        level = abs_max(tp->hist[c] + tp->pos + 1, (size_t)history, level);
+        wanted = !(level * tp->bound <= threshold);
+        for (size_t i = 0; i < frames && !wanted; i += TP_CHUNK) {
+            level = abs_max(channels[c] + i, frames - i < TP_CHUNK ? frames - i : TP_CHUNK, level);
+            wanted = !(level * tp->bound <= threshold);
+        }
+    }
+    wp_truepeak_process(tp, channels, frames, wanted ? frame_peaks : NULL);
+    return wanted;
+}
+
 float wp_truepeak_max(const wp_truepeak *tp, int channel)
 {
     return channel >= 0 && channel < tp->channels ? tp->max[channel] : 0.0f;
