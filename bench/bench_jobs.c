@@ -19,6 +19,7 @@
 
 #define RATE 48000.0
 #define CHANNELS 2
+#define REPEATS 3
 
 static double now_s(void)
 {
@@ -110,7 +111,12 @@ static double run(bench_ctx *b, wp_pool *pool, int job_kind, uint64_t *out_diges
         check(wp_job_render(pool, &b->track, b->settings, TAIL_FRAMES, b->render, &job), "render submit");
         break;
     }
-    check(wp_job_wait(job), job_names[job_kind]);
+    /* Poll as the browser does: wp_job_wait would make this thread help run
+     * chunks, and "1 worker" would then be two threads. */
+    const struct timespec tick = {0, 200000};
+    while (wp_job_poll(job) == WP_PENDING)
+        nanosleep(&tick, NULL);
+    check(wp_job_poll(job), job_names[job_kind]);
     double t = now_s() - t0;
     wp_job_release(job);
     switch (job_kind) {
@@ -167,8 +173,12 @@ int main(void)
     for (int w = 0; w < 3; w++) {
         wp_pool *pool;
         check(wp_pool_create(workers[w], &pool), "pool");
-        for (int j = 0; j < JOB_COUNT; j++)
-            times[j][w] = run(&b, pool, j, &digests[j][w]);
+        /* Best of REPEATS: the first run also pays for page faults. */
+        for (int j = 0; j < JOB_COUNT; j++) {
+            times[j][w] = INFINITY;
+            for (int r = 0; r < REPEATS; r++)
+                times[j][w] = fmin(times[j][w], run(&b, pool, j, &digests[j][w]));
+        }
         wp_pool_destroy(pool);
     }
     printf("%.1f min stereo 48 kHz (%zu frames), chunk %d frames\n", minutes, frames,

@@ -130,3 +130,38 @@ fi
 echo
 echo "Job scaling, wall time per job | $(nproc) cores"
 "$jobs_bench"
+
+# The CLI against sox on the same 10-minute stereo file (pink noise, 24-bit
+# WAV), best of 3 wall times, one after the other. sox has no EBU R128
+# meter, so `analyze` (loudness, LRA, true peak, RMS, DC) is set against
+# `sox -n stats` (peak, RMS, DC: less work), and `normalize --peak` against
+# `sox --norm` (the same work). In-process, loudness against libebur128 is
+# in the DSP table above.
+cli=build/native/cli/wavepool
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$cli" generate -q -o "$tmp/in.wav" --type pink --dbfs -20 --duration "$(( ${WP_BENCH_MINUTES:-10} * 60 ))" --channels 2
+
+best_of_3() {
+    local best=""
+    for _ in 1 2 3; do
+        local start end
+        start=$(date +%s.%N)
+        "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; exit 1; }
+        end=$(date +%s.%N)
+        best=$(awk -v a="$start" -v b="$end" -v best="$best" 'BEGIN { t = b - a; print (best == "" || t < best) ? t : best }')
+    done
+    echo "$best"
+}
+
+wp_analyze=$(best_of_3 "$cli" analyze -q "$tmp/in.wav")
+sox_stats=$(best_of_3 sox "$tmp/in.wav" -n stats)
+wp_norm=$(best_of_3 "$cli" normalize -q --force "$tmp/in.wav" -o "$tmp/wp.wav" --peak -3)
+sox_norm=$(best_of_3 sox --norm=-3 "$tmp/in.wav" "$tmp/sox.wav")
+echo
+echo "CLI vs sox, ${WP_BENCH_MINUTES:-10} min stereo 48 kHz 24-bit WAV, wall time (best of 3), $(nproc) cores"
+printf '%-40s %8.2f s\n' "wavepool analyze (R128 + peaks + RMS/DC)" "$wp_analyze" \
+    "sox -n stats (peaks + RMS/DC)" "$sox_stats" \
+    "wavepool normalize --peak -3" "$wp_norm" "sox --norm=-3" "$sox_norm"
+awk -v a="$wp_analyze" -v b="$sox_stats" -v c="$wp_norm" -v d="$sox_norm" \
+    'BEGIN { printf "ratios: analyze/stats %.2f, normalize/sox %.2f (below 1: wavepool faster)\n", a / b, c / d }'
