@@ -15,40 +15,10 @@ static wp_chorus *make(double rate, int channels)
     return c;
 }
 
-static float *zeros(size_t n)
-{
-    float *x = calloc(n, sizeof *x);
-    assert_non_null(x);
-    return x;
-}
-
-static float *copy(const float *x, size_t n)
-{
-    float *y = zeros(n);
-    memcpy(y, x, n * sizeof *x);
-    return y;
-}
-
-static float *noise(test_rng *rng, size_t n, float amp)
-{
-    float *x = zeros(n);
-    for (size_t i = 0; i < n; i++)
-        x[i] = amp * test_rng_float(rng);
-    return x;
-}
-
 static void process(wp_chorus *c, float *l, float *r, size_t n)
 {
     float *ch[2] = {l, r};
     wp_chorus_process(c, ch, n);
-}
-
-static double max_abs(const float *x, size_t from, size_t to)
-{
-    double m = 0;
-    for (size_t i = from; i < to; i++)
-        m = fmax(m, fabs(x[i]));
-    return m;
 }
 
 static void set_all(wp_chorus *c, double rate, double depth, double delay, int voices, double spread,
@@ -109,8 +79,8 @@ static void rejected_values_keep_the_old_setting(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed());
     const size_t n = 30000;
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *l2 = copy(l, n), *r2 = copy(r, n);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    float *l2 = test_copy(l, n), *r2 = test_copy(r, n);
     wp_chorus *a = make(48000, 2), *b = make(48000, 2);
     set_all(a, 1.7, 5.0, 8.0, 3, 0.4, 0.7);
     set_all(b, 1.7, 5.0, 8.0, 3, 0.4, 0.7);
@@ -140,8 +110,8 @@ static void depth_zero_is_dry_plus_the_exact_delay(void **state)
     double worst = 0;
     for (int voices = 1; voices <= WP_CHORUS_MAX_VOICES; voices++) {
         for (int ch = 1; ch <= 2; ch++) {
-            float *l = noise(&rng, n, 0.9f), *r = noise(&rng, n, 0.9f);
-            float *l0 = copy(l, n), *r0 = copy(r, n);
+            float *l = test_noise(&rng, n, 0.9f), *r = test_noise(&rng, n, 0.9f);
+            float *l0 = test_copy(l, n), *r0 = test_copy(r, n);
             wp_chorus *c = make(48000, ch);
             set_all(c, 3.0, 0.0, 10.0, voices, 1.0, mix);
             process(c, l, ch == 2 ? r : NULL, n);
@@ -174,7 +144,7 @@ static void output_follows_the_documented_voice_formula(void **state)
     const size_t n = 96000, from = 4800;
     double worst = 0;
     for (int voices = 1; voices <= 5; voices += 2) {
-        float *l = zeros(n), *r = zeros(n);
+        float *l = test_zeros(n), *r = test_zeros(n);
         for (size_t i = 0; i < n; i++) {
             double x = 0;
             for (int k = 0; k < 3; k++)
@@ -217,7 +187,7 @@ static void measured_delay_sweep_matches_rate_depth_and_spread(void **state)
     test_rng rng = test_rng_seeded(test_seed() + 2);
     const double fs = 48000, rate = 1.0, depth = 6.0, delay = 5.0;
     const size_t n = (size_t)(3.2 * fs), win = 512, hop = 240;
-    float *x = zeros(n);
+    float *x = test_zeros(n);
     double s1 = 0, s2 = 0;
     for (size_t i = 0; i < n; i++) {
         s1 += 0.3 * (test_rng_float(&rng) - s1);
@@ -225,7 +195,7 @@ static void measured_delay_sweep_matches_rate_depth_and_spread(void **state)
         x[i] = (float)s2;
     }
     for (int spread10 = 0; spread10 <= 10; spread10 += 5) {
-        float *l = copy(x, n), *r = copy(x, n);
+        float *l = test_copy(x, n), *r = test_copy(x, n);
         wp_chorus *c = make(fs, 2);
         set_all(c, rate, depth, delay, 1, spread10 / 10.0, 1.0);
         process(c, l, r, n);
@@ -324,7 +294,7 @@ static void parameter_changes_do_not_click(void **state)
     const size_t n = (size_t)(5 * fs), settle = (size_t)fs, step = (size_t)(0.2 * fs);
     const size_t ramp = (size_t)(0.01 * fs);
     for (int ch = 1; ch <= 2; ch++) {
-        float *l = zeros(n), *r = zeros(n);
+        float *l = test_zeros(n), *r = test_zeros(n);
         for (size_t i = 0; i < n; i++) {
             double g = i < ramp ? 0.5 - 0.5 * cos(PI * (double)i / (double)ramp) : 1.0;
             l[i] = (float)(0.5 * g * sin(2.0 * PI * freq * (double)i / fs));
@@ -358,7 +328,7 @@ static void parameter_changes_do_not_click(void **state)
         for (int k = 0; k < ch; k++) {
             const float *y = k ? r : l;
             double w = 2.0 * PI * freq / fs;
-            double limit = 2.0 * 4.0 * pow(sin(w / 2.0), 2.0) * max_abs(y, settle / 2, n);
+            double limit = 2.0 * 4.0 * pow(sin(w / 2.0), 2.0) * test_max_abs(y, settle / 2, n);
             double got = 0;
             size_t at = 0;
             for (size_t i = settle / 2; i < n; i++) {
@@ -381,8 +351,8 @@ static void mix_zero_and_bypass_are_exactly_dry(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 3);
     const size_t n = 24000;
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *l0 = copy(l, n), *r0 = copy(r, n);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    float *l0 = test_copy(l, n), *r0 = test_copy(r, n);
     wp_chorus *c = make(48000, 2);
     set_all(c, 2.0, 8.0, 5.0, 4, 1.0, 0.0);
     process(c, l, r, n);
@@ -418,49 +388,38 @@ static void mix_zero_and_bypass_are_exactly_dry(void **state)
     free(l), free(r), free(l0), free(r0);
 }
 
+/* The block-split test's processor: a 44.1 kHz stereo chorus. */
+TEST_SPLIT_FX(wp_chorus, make(44100, 2))
+
+/* The parameter changes at the block-split test's marks. */
+static void split_changes(void *fx, size_t m)
+{
+    wp_chorus *c = fx;
+    switch (m) {
+    case 1: assert_int_equal(wp_chorus_set_voices(c, 5), WP_OK);
+            assert_int_equal(wp_chorus_set_rate_hz(c, 6.5), WP_OK); break;
+    case 2: assert_int_equal(wp_chorus_set_depth_ms(c, 12), WP_OK);
+            assert_int_equal(wp_chorus_set_spread(c, 0.3), WP_OK);
+            assert_int_equal(wp_chorus_set_enabled(c, false), WP_OK); break;
+    case 3: assert_int_equal(wp_chorus_set_enabled(c, true), WP_OK);
+            assert_int_equal(wp_chorus_set_voices(c, 2), WP_OK);
+            assert_int_equal(wp_chorus_set_delay_ms(c, 33), WP_OK); break;
+    case 4: assert_int_equal(wp_chorus_set_mix(c, 0.8), WP_OK); break;
+    default: break;
+    }
+}
+
 static void output_is_independent_of_block_size(void **state)
 {
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 4);
     const size_t n = 50000;
     const size_t marks[] = {0, 7000, 15000, 26000, 38000, n};
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *ref[2] = {NULL, NULL};
-    const size_t blocks[] = {n, 1, 7, 128, 4096, 0};
-    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
-        float *yl = copy(l, n), *yr = copy(r, n);
-        wp_chorus *c = make(44100, 2);
-        for (size_t m = 0; m + 1 < sizeof marks / sizeof marks[0]; m++) {
-            switch (m) {
-            case 1: assert_int_equal(wp_chorus_set_voices(c, 5), WP_OK);
-                    assert_int_equal(wp_chorus_set_rate_hz(c, 6.5), WP_OK); break;
-            case 2: assert_int_equal(wp_chorus_set_depth_ms(c, 12), WP_OK);
-                    assert_int_equal(wp_chorus_set_spread(c, 0.3), WP_OK);
-                    assert_int_equal(wp_chorus_set_enabled(c, false), WP_OK); break;
-            case 3: assert_int_equal(wp_chorus_set_enabled(c, true), WP_OK);
-                    assert_int_equal(wp_chorus_set_voices(c, 2), WP_OK);
-                    assert_int_equal(wp_chorus_set_delay_ms(c, 33), WP_OK); break;
-            case 4: assert_int_equal(wp_chorus_set_mix(c, 0.8), WP_OK); break;
-            default: break;
-            }
-            for (size_t pos = marks[m]; pos < marks[m + 1];) {
-                size_t len = blocks[b] ? blocks[b] : test_rng_range(&rng, 1, 3000);
-                len = len < marks[m + 1] - pos ? len : marks[m + 1] - pos;
-                process(c, yl + pos, yr + pos, len);
-                pos += len;
-            }
-        }
-        wp_chorus_destroy(c);
-        if (!ref[0]) {
-            ref[0] = yl, ref[1] = yr;
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (yl[i] != ref[0][i] || yr[i] != ref[1][i])
-                fail_msg("block size %zu differs at frame %zu", blocks[b], i);
-        free(yl), free(yr);
-    }
-    free(ref[0]), free(ref[1]), free(l), free(r);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    const test_split t = {split_make, split_process, split_changes, split_destroy,
+                          marks, sizeof marks / sizeof marks[0], 3000};
+    test_assert_block_split_invariant(&t, l, r, &rng, NULL);
+    free(l), free(r);
 }
 
 /* The extremes: 8 and 384 kHz with the longest delay, deepest and fastest
@@ -473,15 +432,15 @@ static void extreme_settings_stay_bounded(void **state)
     for (int k = 0; k < 2; k++) {
         const double fs = rates[k];
         const size_t n = (size_t)(0.5 * fs);
-        float *l = zeros(n), *r = zeros(n);
+        float *l = test_zeros(n), *r = test_zeros(n);
         for (size_t i = 0; i < n; i++)
             l[i] = r[i] = (float)(0.5 * sin(2.0 * PI * 500.0 * (double)i / fs));
         wp_chorus *c = make(fs, 2);
         set_all(c, 10.0, 20.0, 40.0, WP_CHORUS_MAX_VOICES, 1.0, 1.0);
         process(c, l, r, n);
-        double peak = fmax(max_abs(l, 0, n), max_abs(r, 0, n));
+        double peak = fmax(test_max_abs(l, 0, n), test_max_abs(r, 0, n));
         printf("# %g Hz: peak %.4f for a 0.5 sine\n", fs, peak);
-        if (!(peak <= 0.5 * 1.01) || !(max_abs(l, n / 2, n) > 0.05))
+        if (!(peak <= 0.5 * 1.01) || !(test_max_abs(l, n / 2, n) > 0.05))
             fail_msg("%g Hz: peak %g", fs, peak);
         wp_chorus_destroy(c);
         free(l), free(r);

@@ -276,15 +276,6 @@ static void mix_enable_and_link(void **state)
     free(r0);
 }
 
-/* Largest |second difference| over [from, to). */
-static double max_second_difference(const float *x, size_t from, size_t to)
-{
-    double m = 0.0;
-    for (size_t i = from + 2; i < to; i++)
-        m = fmax(m, fabs((double)x[i] - 2.0 * x[i - 1] + x[i - 2]));
-    return m;
-}
-
 /* A 100 Hz sine at -6 dBFS, attack 0.1 ms, release 1 s. A level parameter
  * that jumped without smoothing would move the gain by a good part of its
  * whole change within a sample or two (the attack is that fast): a click.
@@ -317,13 +308,9 @@ static void parameter_changes_do_not_click(void **state)
         }
         run_mono(c, x + at, n - at);
         /* Gains before and after from the peaks of the last cycles. */
-        double before = 0.0, after = 0.0;
-        for (size_t i = at - 960; i < at; i++)
-            before = fmax(before, fabs(x[i]) / amp);
-        for (size_t i = n - 960; i < n; i++)
-            after = fmax(after, fabs(x[i]) / amp);
+        double before = test_max_abs(x, at - 960, at) / amp, after = test_max_abs(x, n - 960, n) / amp;
         double bound = 2.0 * (amp * w * w * fmax(before, after) + 2.0 * amp * coeff * fabs(after - before));
-        double d = max_second_difference(x, at - 4800, n);
+        double d = test_max_second_difference(x, at - 4800, n);
         printf("# %-22s gain %.3f -> %.3f, second difference %.3g (bound %.3g)\n", what[k], before, after, d, bound);
         if (fabs(after - before) < 0.01)
             fail_msg("%s: the gain did not change (%.4f -> %.4f)", what[k], before, after);
@@ -334,56 +321,39 @@ static void parameter_changes_do_not_click(void **state)
     free(x);
 }
 
+/* The block-split test's processor: -24 dB, 6:1, knee 6 dB, 2/80 ms, stereo. */
+static const settings split_settings = {-24.0, 6.0, 6.0, 2.0, 80.0};
+TEST_SPLIT_FX(wp_compressor, make(RATE, 2, &split_settings))
+
+static void split_changes(void *fx, size_t m)
+{
+    wp_compressor *c = fx;
+    if (m == 1) {
+        assert_int_equal(wp_compressor_set_detection(c, WP_COMPRESSOR_RMS), WP_OK);
+        assert_int_equal(wp_compressor_set_threshold_db(c, -30.0), WP_OK);
+        assert_int_equal(wp_compressor_set_mix(c, 0.7), WP_OK);
+        assert_int_equal(wp_compressor_set_auto_makeup(c, 1), WP_OK);
+    }
+}
+
 static void block_split_is_bit_identical(void **state)
 {
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 1);
     const size_t n = 48000, change = 20000;
-    float *in_l = malloc(n * sizeof *in_l), *in_r = malloc(n * sizeof *in_r);
-    float *ref_l = malloc(n * sizeof *ref_l), *ref_r = malloc(n * sizeof *ref_r);
-    float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+    const size_t marks[] = {0, change, n};
+    float *in_l = test_zeros(n), *in_r = test_zeros(n);
     /* Noise bursts at changing levels so the detector works throughout. */
     for (size_t i = 0; i < n; i++) {
         float env = (float)(0.05 + 0.95 * (((i / 3000) % 3) == 1));
         in_l[i] = env * test_rng_float(&rng);
         in_r[i] = env * test_rng_float(&rng);
     }
-    static const size_t splits[] = {n, 1, 7, 128, 4096, 0};
-    settings s = {-24.0, 6.0, 6.0, 2.0, 80.0};
-    for (size_t k = 0; k < sizeof splits / sizeof splits[0]; k++) {
-        wp_compressor *c = make(RATE, 2, &s);
-        memcpy(l, in_l, n * sizeof *l);
-        memcpy(r, in_r, n * sizeof *r);
-        for (size_t i = 0; i < n;) {
-            size_t len = splits[k] ? splits[k] : test_rng_range(&rng, 1, 500);
-            if (i < change && i + len > change)
-                len = change - i;
-            if (i + len > n)
-                len = n - i;
-            if (i == change) {
-                assert_int_equal(wp_compressor_set_detection(c, WP_COMPRESSOR_RMS), WP_OK);
-                assert_int_equal(wp_compressor_set_threshold_db(c, -30.0), WP_OK);
-                assert_int_equal(wp_compressor_set_mix(c, 0.7), WP_OK);
-                assert_int_equal(wp_compressor_set_auto_makeup(c, 1), WP_OK);
-            }
-            float *ch[2] = {l + i, r + i};
-            wp_compressor_process(c, ch, len);
-            i += len;
-        }
-        if (k == 0) {
-            memcpy(ref_l, l, n * sizeof *l);
-            memcpy(ref_r, r, n * sizeof *r);
-        } else if (memcmp(l, ref_l, n * sizeof *l) || memcmp(r, ref_r, n * sizeof *r)) {
-            fail_msg("split %zu differs from one block", splits[k]);
-        }
-        wp_compressor_destroy(c);
-    }
+    const test_split t = {split_make, split_process, split_changes, split_destroy,
+                          marks, sizeof marks / sizeof marks[0], 500};
+    test_assert_block_split_invariant(&t, in_l, in_r, &rng, NULL);
     free(in_l);
     free(in_r);
-    free(ref_l);
-    free(ref_r);
-    free(l);
-    free(r);
 }
 
 static void bad_arguments_are_rejected(void **state)

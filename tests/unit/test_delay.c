@@ -16,25 +16,10 @@ static wp_delay *make(double rate, int channels)
     return d;
 }
 
-static float *zeros(size_t n)
-{
-    float *x = calloc(n, sizeof *x);
-    assert_non_null(x);
-    return x;
-}
-
-static float *noise(test_rng *rng, size_t n, float amp)
-{
-    float *x = zeros(n);
-    for (size_t i = 0; i < n; i++)
-        x[i] = amp * test_rng_float(rng);
-    return x;
-}
-
 /* A sine that fades in over 10 ms, so its own onset is not a click. */
 static float *sine(size_t n, double freq, double rate, float amp)
 {
-    float *x = zeros(n);
+    float *x = test_zeros(n);
     size_t ramp = (size_t)(0.01 * rate);
     for (size_t i = 0; i < n; i++) {
         double g = i < ramp ? 0.5 - 0.5 * cos(PI * (double)i / (double)ramp) : 1.0;
@@ -66,14 +51,6 @@ static double max_d2(const float *x, size_t from, size_t to)
     double m = 0;
     for (size_t i = from + 2; i < to; i++)
         m = fmax(m, fabs((double)x[i] - 2.0 * x[i - 1] + x[i - 2]));
-    return m;
-}
-
-static double max_abs(const float *x, size_t from, size_t to)
-{
-    double m = 0;
-    for (size_t i = from; i < to; i++)
-        m = fmax(m, fabs(x[i]));
     return m;
 }
 
@@ -137,8 +114,8 @@ static void rejected_values_keep_the_old_setting(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed());
     const size_t n = 48000;
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *l2 = zeros(n), *r2 = zeros(n);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    float *l2 = test_zeros(n), *r2 = test_zeros(n);
     memcpy(l2, l, n * sizeof *l);
     memcpy(r2, r, n * sizeof *r);
     wp_delay *a = make(48000, 2), *b = make(48000, 2);
@@ -179,7 +156,7 @@ static void impulse_echoes_on_exact_samples_shaped_by_the_high_cut(void **state)
     assert_int_equal(wp_delay_set_high_cut_hz(d, fc), WP_OK);
     assert_int_equal(wp_delay_set_mix(d, 1.0), WP_OK);
     wp_delay_reset(d);
-    float *x = zeros(n);
+    float *x = test_zeros(n);
     x[0] = 1.0f;
     process(d, x, NULL, n);
 
@@ -232,7 +209,7 @@ static void ping_pong_alternates_channels(void **state)
         assert_int_equal(wp_delay_set_ping_pong(d, pp), WP_OK);
         assert_int_equal(wp_delay_set_mix(d, 1.0), WP_OK);
         wp_delay_reset(d);
-        float *l = zeros(n), *r = zeros(n);
+        float *l = test_zeros(n), *r = test_zeros(n);
         l[0] = 1.0f;
         process(d, l, r, n);
         for (size_t k = 1; k <= 6; k++) {
@@ -275,7 +252,7 @@ static void fractional_delays_interpolate(void **state)
             assert_int_equal(wp_delay_set_feedback(d, 0.0), WP_OK);
             assert_int_equal(wp_delay_set_mix(d, 1.0), WP_OK);
             wp_delay_reset(d);
-            float *x = zeros(n);
+            float *x = test_zeros(n);
             double w = 2.0 * PI * freqs[fi] / rate;
             for (size_t i = 0; i < n; i++)
                 x[i] = (float)(0.5 * sin(w * (double)i));
@@ -341,7 +318,7 @@ static void parameter_changes_do_not_click(void **state)
         for (int c = 0; c < ch; c++) {
             const float *y = c ? r : l;
             double w = 2.0 * PI * freq / rate;
-            double limit = 1.5 * 4.0 * pow(sin(w / 2.0), 2.0) * max_abs(y, settle / 2, n);
+            double limit = 1.5 * 4.0 * pow(sin(w / 2.0), 2.0) * test_max_abs(y, settle / 2, n);
             double got = max_d2(y, settle / 2, n);
             printf("# %d ch, channel %d: max second difference %.3g = %.2f x that of a sine at the "
                    "output peak; limit 1.5\n", ch, c, got, 1.5 * got / limit);
@@ -370,7 +347,7 @@ static void stable_at_maximum_feedback(void **state)
         assert_int_equal(wp_delay_set_ping_pong(d, pp), WP_OK);
         assert_int_equal(wp_delay_set_mix(d, 1.0), WP_OK);
         wp_delay_reset(d);
-        float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
+        float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
         memset(l + n / 2, 0, n / 2 * sizeof *l);
         memset(r + n / 2, 0, n / 2 * sizeof *r);
         process(d, l, r, n);
@@ -395,8 +372,8 @@ static void mix_zero_and_bypass_are_exactly_dry(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 2);
     const size_t n = 48000;
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *l0 = zeros(n), *r0 = zeros(n);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    float *l0 = test_zeros(n), *r0 = test_zeros(n);
     memcpy(l0, l, n * sizeof *l);
     memcpy(r0, r, n * sizeof *r);
     wp_delay *d = make(48000, 2);
@@ -424,10 +401,31 @@ static void mix_zero_and_bypass_are_exactly_dry(void **state)
     process(d, l, r, n);
     /* The cleared history means the only echo is of the new impulse (sent
      * once the fade-in is complete). */
-    if (l[at] != 1.0f || max_abs(l, 0, click) > 0.0 || max_abs(l, click + 1, at) > 0.0)
-        fail_msg("after re-enabling: echo %g at %zu, max before %g", l[at], at, max_abs(l, click + 1, at));
+    if (l[at] != 1.0f || test_max_abs(l, 0, click) > 0.0 || test_max_abs(l, click + 1, at) > 0.0)
+        fail_msg("after re-enabling: echo %g at %zu, max before %g", l[at], at, test_max_abs(l, click + 1, at));
     wp_delay_destroy(d);
     free(l), free(r), free(l0), free(r0);
+}
+
+/* The block-split test's processor: a 44.1 kHz stereo delay. */
+TEST_SPLIT_FX(wp_delay, make(44100, 2))
+
+/* The parameter changes at the block-split test's marks. */
+static void split_changes(void *fx, size_t m)
+{
+    wp_delay *d = fx;
+    switch (m) {
+    case 1: assert_int_equal(wp_delay_set_time_ms(d, 77.7), WP_OK);
+            assert_int_equal(wp_delay_set_feedback(d, 0.8), WP_OK);
+            assert_int_equal(wp_delay_set_ping_pong(d, 0.6), WP_OK); break;
+    case 2: assert_int_equal(wp_delay_set_high_cut_hz(d, 1234), WP_OK);
+            assert_int_equal(wp_delay_set_time_ms(d, 31.25), WP_OK);
+            assert_int_equal(wp_delay_set_enabled(d, false), WP_OK); break;
+    case 3: assert_int_equal(wp_delay_set_enabled(d, true), WP_OK);
+            assert_int_equal(wp_delay_set_mix(d, 0.9), WP_OK); break;
+    case 4: assert_int_equal(wp_delay_set_time_ms(d, 500), WP_OK); break;
+    default: break;
+    }
 }
 
 /* The same input and parameter changes give bit-identical output for any
@@ -438,45 +436,11 @@ static void output_is_independent_of_block_size(void **state)
     test_rng rng = test_rng_seeded(test_seed() + 3);
     const size_t n = 60000;
     const size_t marks[] = {0, 9000, 21000, 33000, 47000, n};
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *ref[2] = {NULL, NULL};
-    const size_t blocks[] = {n, 1, 7, 128, 4096, 0};
-    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
-        float *yl = zeros(n), *yr = zeros(n);
-        memcpy(yl, l, n * sizeof *l);
-        memcpy(yr, r, n * sizeof *r);
-        wp_delay *d = make(44100, 2);
-        for (size_t m = 0; m + 1 < sizeof marks / sizeof marks[0]; m++) {
-            switch (m) {
-            case 1: assert_int_equal(wp_delay_set_time_ms(d, 77.7), WP_OK);
-                    assert_int_equal(wp_delay_set_feedback(d, 0.8), WP_OK);
-                    assert_int_equal(wp_delay_set_ping_pong(d, 0.6), WP_OK); break;
-            case 2: assert_int_equal(wp_delay_set_high_cut_hz(d, 1234), WP_OK);
-                    assert_int_equal(wp_delay_set_time_ms(d, 31.25), WP_OK);
-                    assert_int_equal(wp_delay_set_enabled(d, false), WP_OK); break;
-            case 3: assert_int_equal(wp_delay_set_enabled(d, true), WP_OK);
-                    assert_int_equal(wp_delay_set_mix(d, 0.9), WP_OK); break;
-            case 4: assert_int_equal(wp_delay_set_time_ms(d, 500), WP_OK); break;
-            default: break;
-            }
-            for (size_t pos = marks[m]; pos < marks[m + 1];) {
-                size_t len = blocks[b] ? blocks[b] : test_rng_range(&rng, 1, 3000);
-                len = len < marks[m + 1] - pos ? len : marks[m + 1] - pos;
-                process(d, yl + pos, yr + pos, len);
-                pos += len;
-            }
-        }
-        wp_delay_destroy(d);
-        if (!ref[0]) {
-            ref[0] = yl, ref[1] = yr;
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (yl[i] != ref[0][i] || yr[i] != ref[1][i])
-                fail_msg("block size %zu differs at frame %zu", blocks[b], i);
-        free(yl), free(yr);
-    }
-    free(ref[0]), free(ref[1]), free(l), free(r);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    const test_split t = {split_make, split_process, split_changes, split_destroy,
+                          marks, sizeof marks / sizeof marks[0], 3000};
+    test_assert_block_split_invariant(&t, l, r, &rng, NULL);
+    free(l), free(r);
 }
 
 /* Echoes die away to exact zero instead of lingering as denormals (slow
@@ -492,7 +456,7 @@ static void silence_decays_to_exact_zero(void **state)
     assert_int_equal(wp_delay_set_ping_pong(d, 0.5), WP_OK);
     assert_int_equal(wp_delay_set_mix(d, 1.0), WP_OK);
     wp_delay_reset(d);
-    float *l = zeros(n), *r = zeros(n);
+    float *l = test_zeros(n), *r = test_zeros(n);
     l[0] = 1.0f;
     process(d, l, r, n);
     size_t last = 0;
@@ -524,14 +488,14 @@ static void extreme_rates_and_times(void **state)
         assert_int_equal(wp_delay_set_feedback(d, 0.0), WP_OK);
         wp_delay_reset(d);
         size_t n = 3 * cases[c].at;
-        float *x = zeros(n);
+        float *x = test_zeros(n);
         x[0] = 1.0f;
         process(d, x, NULL, n);
-        if (x[cases[c].at] != 1.0f || max_abs(x, 0, cases[c].at) != 0.0 ||
-            max_abs(x, cases[c].at + 1, n) != 0.0)
+        if (x[cases[c].at] != 1.0f || test_max_abs(x, 0, cases[c].at) != 0.0 ||
+            test_max_abs(x, cases[c].at + 1, n) != 0.0)
             fail_msg("rate %g, %g ms: echo %g at %zu, max elsewhere %g, %g", cases[c].rate, cases[c].ms,
-                     x[cases[c].at], cases[c].at, max_abs(x, 0, cases[c].at),
-                     max_abs(x, cases[c].at + 1, n));
+                     x[cases[c].at], cases[c].at, test_max_abs(x, 0, cases[c].at),
+                     test_max_abs(x, cases[c].at + 1, n));
         wp_delay_destroy(d);
         free(x);
     }

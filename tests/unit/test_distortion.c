@@ -342,14 +342,6 @@ static void bypass_and_dry_mix_are_exact_delays(void **state)
     free(y);
 }
 
-static double max_second_difference(const float *x, size_t from, size_t to)
-{
-    double m = 0.0;
-    for (size_t i = from + 2; i < to; i++)
-        m = fmax(m, fabs((double)x[i] - 2.0 * x[i - 1] + x[i - 2]));
-    return m;
-}
-
 /* Each parameter jumps at a crest of a 100 Hz sine (0.05, nearly linear at
  * the drives used). Gliding, the output's second difference stays within
  * the sine's own curvature plus twice the glide's largest per-sample step
@@ -385,13 +377,9 @@ static void parameter_changes_glide(void **state)
         default: assert_int_equal(wp_distortion_set_enabled(d, 0), WP_OK); break;
         }
         run_mono(d, x + at, n - at);
-        double before = 0.0, after = 0.0;
-        for (size_t i = at - 960; i < at; i++)
-            before = fmax(before, fabs(x[i]));
-        for (size_t i = n - 960; i < n; i++)
-            after = fmax(after, fabs(x[i]));
+        double before = test_max_abs(x, at - 960, at), after = test_max_abs(x, n - 960, n);
         double bound = 2.0 * (fmax(before, after) * w * w + 2.0 * coeff * fabs(after - before));
-        double dd = max_second_difference(x, at - 4800, n);
+        double dd = test_max_second_difference(x, at - 4800, n);
         printf("# %-22s peak %.4f -> %.4f, second difference %.3g (bound %.3g)\n", what[k], before, after, dd, bound);
         if (fabs(after - before) < 0.005)
             fail_msg("%s: output did not change (%.4f -> %.4f)", what[k], before, after);
@@ -432,7 +420,7 @@ static void reenable_after_bypass_refills_then_fades(void **state)
     for (size_t i = settled; i < n; i++)
         if (y[i] != ref[i])
             fail_msg("frame %zu: %.9g after re-enable, %.9g never disabled", i, y[i], ref[i]);
-    double dd = max_second_difference(y, off - 1000, n), steady = max_second_difference(ref, off - 1000, n);
+    double dd = test_max_second_difference(y, off - 1000, n), steady = test_max_second_difference(ref, off - 1000, n);
     printf("# toggle: second difference %.4g, never toggled %.4g\n", dd, steady);
     if (dd > 1.5 * steady)
         fail_msg("toggling enable: second difference %.4g vs %.4g steady (click)", dd, steady);
@@ -443,62 +431,41 @@ static void reenable_after_bypass_refills_then_fades(void **state)
     free(ref);
 }
 
+/* The block-split test's processor: soft curve, drive 18 dB, stereo. */
+TEST_SPLIT_FX(wp_distortion, make(RATE, 2, WP_DISTORTION_SOFT, 18.0))
+
+/* Marks 1, 2, 3: new settings, disable, enable. */
+static void split_changes(void *fx, size_t m)
+{
+    wp_distortion *d = fx;
+    if (m == 1) {
+        assert_int_equal(wp_distortion_set_curve(d, WP_DISTORTION_ASYMMETRIC), WP_OK);
+        assert_int_equal(wp_distortion_set_tone(d, 0.4), WP_OK);
+        assert_int_equal(wp_distortion_set_mix(d, 0.8), WP_OK);
+        assert_int_equal(wp_distortion_set_drive_db(d, 30.0), WP_OK);
+    }
+    if (m == 2)
+        assert_int_equal(wp_distortion_set_enabled(d, 0), WP_OK);
+    if (m == 3)
+        assert_int_equal(wp_distortion_set_enabled(d, 1), WP_OK);
+}
+
 static void block_split_is_bit_identical(void **state)
 {
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 1);
     const size_t n = 24000, change = 7000, off = 12000, on = 15000;
-    float *in_l = malloc(n * sizeof *in_l), *in_r = malloc(n * sizeof *in_r);
-    float *ref_l = malloc(n * sizeof *ref_l), *ref_r = malloc(n * sizeof *ref_r);
-    float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+    const size_t marks[] = {0, change, off, on, n};
+    float *in_l = test_zeros(n), *in_r = test_zeros(n);
     for (size_t i = 0; i < n; i++) {
         in_l[i] = 0.7f * test_rng_float(&rng);
         in_r[i] = (float)(0.5 * sin(2.0 * PI * 440.0 * (double)i / RATE));
     }
-    static const size_t splits[] = {n, 1, 7, 128, 4096, 0};
-    for (size_t k = 0; k < sizeof splits / sizeof splits[0]; k++) {
-        wp_distortion *d = make(RATE, 2, WP_DISTORTION_SOFT, 18.0);
-        memcpy(l, in_l, n * sizeof *l);
-        memcpy(r, in_r, n * sizeof *r);
-        for (size_t i = 0; i < n;) {
-            size_t len = splits[k] ? splits[k] : test_rng_range(&rng, 1, 300);
-            const size_t events[] = {change, off, on};
-            for (size_t e = 0; e < 3; e++)
-                if (i < events[e] && i + len > events[e])
-                    len = events[e] - i;
-            if (i + len > n)
-                len = n - i;
-            if (i == change) {
-                assert_int_equal(wp_distortion_set_curve(d, WP_DISTORTION_ASYMMETRIC), WP_OK);
-                assert_int_equal(wp_distortion_set_tone(d, 0.4), WP_OK);
-                assert_int_equal(wp_distortion_set_mix(d, 0.8), WP_OK);
-                assert_int_equal(wp_distortion_set_drive_db(d, 30.0), WP_OK);
-            }
-            if (i == off)
-                assert_int_equal(wp_distortion_set_enabled(d, 0), WP_OK);
-            if (i == on)
-                assert_int_equal(wp_distortion_set_enabled(d, 1), WP_OK);
-            float *ch[2] = {l + i, r + i};
-            wp_distortion_process(d, ch, len);
-            i += len;
-        }
-        if (k == 0) {
-            memcpy(ref_l, l, n * sizeof *l);
-            memcpy(ref_r, r, n * sizeof *r);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                if (memcmp(&l[i], &ref_l[i], sizeof *l) || memcmp(&r[i], &ref_r[i], sizeof *r))
-                    fail_msg("split %zu: frame %zu differs from one block (%.9g %.9g vs %.9g %.9g)", splits[k], i,
-                             l[i], r[i], ref_l[i], ref_r[i]);
-        }
-        wp_distortion_destroy(d);
-    }
+    const test_split t = {split_make, split_process, split_changes, split_destroy,
+                          marks, sizeof marks / sizeof marks[0], 300};
+    test_assert_block_split_invariant(&t, in_l, in_r, &rng, NULL);
     free(in_l);
     free(in_r);
-    free(ref_l);
-    free(ref_r);
-    free(l);
-    free(r);
 }
 
 static void bad_arguments_are_rejected(void **state)

@@ -433,14 +433,6 @@ static double max_second_difference(const float *y, size_t from, size_t n)
     return m;
 }
 
-static double max_abs(const float *y, size_t from, size_t n)
-{
-    double m = 0.0;
-    for (size_t i = from; i < n; i++)
-        m = fmax(m, fabs((double)y[i]));
-    return m;
-}
-
 /* The second difference a sine of frequency f and the peak amplitude found
  * in y allows: y[n] - 2y[n-1] + y[n-2] = -4 sin^2(w/2) y[n-1] for
  * y = a sin(wn + p), so |d2| <= 4 sin^2(w/2) a. A glide makes a and p vary
@@ -450,7 +442,7 @@ static double max_abs(const float *y, size_t from, size_t n)
 static double sine_d2_bound(double f, double rate, const float *y, size_t from, size_t n)
 {
     const double s = sin(PI * f / rate);
-    return 4.0 * s * s * max_abs(y, from, n);
+    return 4.0 * s * s * test_max_abs(y, from, n);
 }
 
 /* Slack over the pure-sine bound. A sweep in 128-frame steps over 0.5 s

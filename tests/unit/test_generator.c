@@ -334,14 +334,6 @@ static double rms_db(const float *x, size_t n)
     return 10.0 * log10(s / (double)n);
 }
 
-static double peak_abs(const float *x, size_t n)
-{
-    double p = 0.0;
-    for (size_t i = 0; i < n; i++)
-        p = fmax(p, fabs(x[i]));
-    return p;
-}
-
 #define OCTAVES 10
 static const double octave_edges[OCTAVES + 1] = {20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 10240, 20000};
 
@@ -410,7 +402,7 @@ static void white_is_flat_and_noise_levels_are_exact(void **state)
             wp_gen *ng = make(&nc, RATE);
             float *x = render_new(ng, n);
             power += pow(10.0, rms_db(x, n) / 10.0) / seeds;
-            peak = fmax(peak, peak_abs(x, n));
+            peak = fmax(peak, test_max_abs(x, 0, n));
             if (s == 0) {
                 nc.level_dbfs = -30.0;
                 wp_gen *low = make(&nc, RATE);
@@ -665,7 +657,7 @@ static void multitone_level_is_the_peak_of_the_sum(void **state)
         wp_gen *g = make(&cfg, RATE);
         size_t n = (size_t)(cases[c].seconds * RATE);
         float *x = render_new(g, n);
-        double peak = db(peak_abs(x, n)), tone = wp_gen_tone_level_dbfs(g);
+        double peak = db(test_max_abs(x, 0, n)), tone = wp_gen_tone_level_dbfs(g);
         double crest = -1.0 - tone - 10.0 * log10((double)cases[c].count / 2.0); /* peak over the sum's RMS */
         printf("# multitone %zu tones at -1 dBFS: sample peak %.4f dBFS, each tone %.2f dBFS, crest factor %.2f dB\n",
                cases[c].count, peak, tone, crest);
@@ -688,7 +680,7 @@ static void multitone_level_is_the_peak_of_the_sum(void **state)
     memcpy(cfg.tones_hz, tones, sizeof tones);
     wp_gen *g = make(&cfg, RATE);
     float *x = render_new(g, SPEC_N);
-    assert_true(db(peak_abs(x, SPEC_N)) <= -6.0 + 1e-5);
+    assert_true(db(test_max_abs(x, 0, SPEC_N)) <= -6.0 + 1e-5);
     analyzer a = analyzer_new(SPEC_N, WP_WINDOW_BLACKMAN_HARRIS);
     analyze(&a, x);
     double tone = wp_gen_tone_level_dbfs(g), worst = 0.0, other = 0.0;
@@ -894,7 +886,7 @@ static void frequency_and_level_changes_are_smooth(void **state)
     double gain = x[k] / sin(2.0 * PI * 100.0 * (double)k / RATE), expect_g = 1.0 - 0.99 * exp(-1.0);
     printf("# level glide: gain %.4f one time constant after -40 -> 0 dBFS (expected %.4f)\n", gain, expect_g);
     assert_true(fabs(gain - expect_g) < 0.01);
-    double late = db(peak_abs(x + at + 9600, 4800)); /* 200 ms later */
+    double late = db(test_max_abs(x + at + 9600, 0, 4800)); /* 200 ms later */
     assert_true(fabs(late) < 0.001);
     wp_gen_destroy(g);
     free(x);

@@ -16,28 +16,6 @@ static wp_reverb *make(double rate, int channels)
     return r;
 }
 
-static float *zeros(size_t n)
-{
-    float *x = calloc(n, sizeof *x);
-    assert_non_null(x);
-    return x;
-}
-
-static float *copy(const float *x, size_t n)
-{
-    float *y = zeros(n);
-    memcpy(y, x, n * sizeof *x);
-    return y;
-}
-
-static float *noise(test_rng *rng, size_t n, float amp)
-{
-    float *x = zeros(n);
-    for (size_t i = 0; i < n; i++)
-        x[i] = amp * test_rng_float(rng);
-    return x;
-}
-
 static void process(wp_reverb *r, float *l, float *rr, size_t n)
 {
     float *ch[2] = {l, rr};
@@ -50,14 +28,6 @@ static double rms(const float *x, size_t from, size_t to)
     for (size_t i = from; i < to; i++)
         e += (double)x[i] * x[i];
     return sqrt(e / (double)(to - from));
-}
-
-static double max_abs(const float *x, size_t from, size_t to)
-{
-    double m = 0;
-    for (size_t i = from; i < to; i++)
-        m = fmax(m, fabs(x[i]));
-    return m;
 }
 
 /* Settings for an impulse-response measurement: wet only, no pre-delay. */
@@ -122,7 +92,7 @@ static float *impulse_response(double rate, double decay, double damping, size_t
 {
     wp_reverb *r = make(rate, 1);
     wet_only(r, decay, damping);
-    float *h = zeros(n);
+    float *h = test_zeros(n);
     h[0] = 1.0f;
     process(r, h, NULL, n);
     wp_reverb_destroy(r);
@@ -176,8 +146,8 @@ static void rejected_values_keep_the_old_setting(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed());
     const size_t n = 40000;
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *l2 = copy(l, n), *r2 = copy(r, n);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    float *l2 = test_copy(l, n), *r2 = test_copy(r, n);
     wp_reverb *a = make(48000, 2), *b = make(48000, 2);
     wp_reverb *both[2] = {a, b};
     for (int i = 0; i < 2; i++) {
@@ -258,7 +228,7 @@ static void damping_sets_the_high_frequency_decay(void **state)
     wp_reverb *r = make(rate, 1);
     assert_int_equal(wp_reverb_set_damping_hz(r, fc), WP_OK);
     wet_only(r, decay, damping);
-    float *h = zeros(n);
+    float *h = test_zeros(n);
     h[0] = 1.0f;
     process(r, h, NULL, n);
     double *band = malloc(n * sizeof *band);
@@ -343,7 +313,7 @@ static void width_sets_the_stereo_decorrelation(void **state)
         wp_reverb *r = make(rate, 2);
         assert_int_equal(wp_reverb_set_width(r, widths[k]), WP_OK);
         wet_only(r, 2.0, 0.3);
-        float *l = zeros(n), *rr = zeros(n);
+        float *l = test_zeros(n), *rr = test_zeros(n);
         l[0] = 1.0f;
         rr[0] = 1.0f;
         process(r, l, rr, n);
@@ -375,7 +345,7 @@ static void no_dc_build_up(void **state)
     const size_t n = (size_t)(6 * rate), tail = (size_t)(2 * rate);
     wp_reverb *r = make(rate, 2);
     wet_only(r, 20.0, 0.0);
-    float *l = noise(&rng, n, 0.2f), *rr = noise(&rng, n, 0.2f);
+    float *l = test_noise(&rng, n, 0.2f), *rr = test_noise(&rng, n, 0.2f);
     for (size_t i = 0; i < n; i++)
         l[i] += 0.5f, rr[i] -= 0.3f;
     process(r, l, rr, n);
@@ -402,7 +372,7 @@ static void energy_is_stable_over_a_minute_of_noise(void **state)
     const size_t seg = (size_t)(5 * rate), segs = 12, n = seg * segs;
     wp_reverb *r = make(rate, 2);
     wet_only(r, 20.0, 0.0);
-    float *l = noise(&rng, n, 0.5f), *rr = noise(&rng, n, 0.5f);
+    float *l = test_noise(&rng, n, 0.5f), *rr = test_noise(&rng, n, 0.5f);
     process(r, l, rr, n);
     double lo = 1e9, hi = 0;
     for (size_t s = 6; s < segs; s++) {
@@ -411,7 +381,7 @@ static void energy_is_stable_over_a_minute_of_noise(void **state)
     }
     double in = 0.5 / sqrt(3.0);
     printf("# decay 20 s, 60 s of noise: wet rms 30..60 s between %.3f and %.3f (%.2f dB spread; "
-           "input %.3f), peak %.2f\n", lo, hi, 20.0 * log10(hi / lo), in, max_abs(l, 0, n));
+           "input %.3f), peak %.2f\n", lo, hi, 20.0 * log10(hi / lo), in, test_max_abs(l, 0, n));
     if (!(hi < 10.0 * in) || !(20.0 * log10(hi / lo) < 1.0))
         fail_msg("energy not stable: rms %g..%g", lo, hi);
     wp_reverb_destroy(r);
@@ -423,8 +393,8 @@ static void mix_zero_and_bypass_are_exactly_dry(void **state)
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 3);
     const size_t n = 30000;
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
-    float *l0 = copy(l, n), *r0 = copy(r, n);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
+    float *l0 = test_copy(l, n), *r0 = test_copy(r, n);
     wp_reverb *rv = make(48000, 2);
     assert_int_equal(wp_reverb_set_mix(rv, 0.0), WP_OK);
     wp_reverb_reset(rv);
@@ -444,8 +414,8 @@ static void mix_zero_and_bypass_are_exactly_dry(void **state)
     memset(l, 0, n * sizeof *l);
     memset(r, 0, n * sizeof *r);
     process(rv, l, r, n);
-    if (max_abs(l, 0, n) != 0.0 || max_abs(r, 0, n) != 0.0)
-        fail_msg("stale tail after re-enabling: %g", fmax(max_abs(l, 0, n), max_abs(r, 0, n)));
+    if (test_max_abs(l, 0, n) != 0.0 || test_max_abs(r, 0, n) != 0.0)
+        fail_msg("stale tail after re-enabling: %g", fmax(test_max_abs(l, 0, n), test_max_abs(r, 0, n)));
     wp_reverb_destroy(rv);
     free(l), free(r), free(l0), free(r0);
 }
@@ -459,7 +429,7 @@ static void parameter_changes_do_not_click(void **state)
     const size_t settle = (size_t)(3 * fs), step = (size_t)(0.3 * fs), n = settle + 12 * step;
     const size_t ramp = (size_t)(0.01 * fs);
     for (int ch = 1; ch <= 2; ch++) {
-        float *l = zeros(n), *r = zeros(n);
+        float *l = test_zeros(n), *r = test_zeros(n);
         for (size_t i = 0; i < n; i++) {
             double g = i < ramp ? 0.5 - 0.5 * cos(PI * (double)i / (double)ramp) : 1.0;
             l[i] = (float)(0.5 * g * sin(2.0 * PI * freq * (double)i / fs));
@@ -494,7 +464,7 @@ static void parameter_changes_do_not_click(void **state)
         for (int k = 0; k < ch; k++) {
             const float *y = k ? r : l;
             double w = 2.0 * PI * freq / fs;
-            double sine_d2 = 4.0 * pow(sin(w / 2.0), 2.0) * max_abs(y, settle / 2, n);
+            double sine_d2 = 4.0 * pow(sin(w / 2.0), 2.0) * test_max_abs(y, settle / 2, n);
             double got = 0;
             size_t at = 0;
             for (size_t i = settle / 2; i < n; i++) {
@@ -512,6 +482,28 @@ static void parameter_changes_do_not_click(void **state)
     }
 }
 
+/* The block-split test's processor: a 44.1 kHz stereo reverb. */
+TEST_SPLIT_FX(wp_reverb, make(44100, 2))
+
+/* The parameter changes at the block-split test's marks. */
+static void split_changes(void *fx, size_t m)
+{
+    wp_reverb *rv = fx;
+    switch (m) {
+    case 1: assert_int_equal(wp_reverb_set_decay_s(rv, 7.5), WP_OK);
+            assert_int_equal(wp_reverb_set_predelay_ms(rv, 55), WP_OK); break;
+    case 2: assert_int_equal(wp_reverb_set_damping(rv, 0.8), WP_OK);
+            assert_int_equal(wp_reverb_set_width(rv, 0.2), WP_OK);
+            assert_int_equal(wp_reverb_set_enabled(rv, false), WP_OK); break;
+    case 3: assert_int_equal(wp_reverb_set_enabled(rv, true), WP_OK);
+            assert_int_equal(wp_reverb_set_damping_hz(rv, 900), WP_OK);
+            assert_int_equal(wp_reverb_set_mix(rv, 0.9), WP_OK); break;
+    case 4: assert_int_equal(wp_reverb_set_predelay_ms(rv, 3), WP_OK); break;
+    case 5: assert_int_equal(wp_reverb_set_decay_s(rv, 0.1), WP_OK); break;
+    default: break;
+    }
+}
+
 /* Ends with 12 s of silence at a 0.1 s decay, so the tail falls through
  * the flush threshold (see silence_decays_to_exact_zero): the flushes must
  * not depend on the block split either. */
@@ -521,46 +513,13 @@ static void output_is_independent_of_block_size(void **state)
     test_rng rng = test_rng_seeded(test_seed() + 4);
     const size_t n = 50000 + 12 * 44100;
     const size_t marks[] = {0, 8000, 17000, 29000, 41000, 50000, n};
-    float *l = noise(&rng, n, 0.5f), *r = noise(&rng, n, 0.5f);
+    float *l = test_noise(&rng, n, 0.5f), *r = test_noise(&rng, n, 0.5f);
     memset(l + 50000, 0, (n - 50000) * sizeof *l);
     memset(r + 50000, 0, (n - 50000) * sizeof *r);
-    float *ref[2] = {NULL, NULL};
-    const size_t blocks[] = {n, 1, 7, 128, 4096, 0};
-    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
-        float *yl = copy(l, n), *yr = copy(r, n);
-        wp_reverb *rv = make(44100, 2);
-        for (size_t m = 0; m + 1 < sizeof marks / sizeof marks[0]; m++) {
-            switch (m) {
-            case 1: assert_int_equal(wp_reverb_set_decay_s(rv, 7.5), WP_OK);
-                    assert_int_equal(wp_reverb_set_predelay_ms(rv, 55), WP_OK); break;
-            case 2: assert_int_equal(wp_reverb_set_damping(rv, 0.8), WP_OK);
-                    assert_int_equal(wp_reverb_set_width(rv, 0.2), WP_OK);
-                    assert_int_equal(wp_reverb_set_enabled(rv, false), WP_OK); break;
-            case 3: assert_int_equal(wp_reverb_set_enabled(rv, true), WP_OK);
-                    assert_int_equal(wp_reverb_set_damping_hz(rv, 900), WP_OK);
-                    assert_int_equal(wp_reverb_set_mix(rv, 0.9), WP_OK); break;
-            case 4: assert_int_equal(wp_reverb_set_predelay_ms(rv, 3), WP_OK); break;
-            case 5: assert_int_equal(wp_reverb_set_decay_s(rv, 0.1), WP_OK); break;
-            default: break;
-            }
-            for (size_t pos = marks[m]; pos < marks[m + 1];) {
-                size_t len = blocks[b] ? blocks[b] : test_rng_range(&rng, 1, 3000);
-                len = len < marks[m + 1] - pos ? len : marks[m + 1] - pos;
-                process(rv, yl + pos, yr + pos, len);
-                pos += len;
-            }
-        }
-        wp_reverb_destroy(rv);
-        if (!ref[0]) {
-            ref[0] = yl, ref[1] = yr;
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (yl[i] != ref[0][i] || yr[i] != ref[1][i])
-                fail_msg("block size %zu differs at frame %zu", blocks[b], i);
-        free(yl), free(yr);
-    }
-    free(ref[0]), free(ref[1]), free(l), free(r);
+    const test_split t = {split_make, split_process, split_changes, split_destroy,
+                          marks, sizeof marks / sizeof marks[0], 3000};
+    test_assert_block_split_invariant(&t, l, r, &rng, NULL);
+    free(l), free(r);
 }
 
 /* A decaying tail goes to exact zero instead of lingering as denormals
@@ -580,7 +539,7 @@ static void silence_decays_to_exact_zero(void **state)
         assert_int_equal(wp_reverb_set_damping(r, 0.0), WP_OK);
         assert_int_equal(wp_reverb_set_mix(r, 1.0), WP_OK);
         wp_reverb_reset(r);
-        float *l = zeros(n), *rr = zeros(n);
+        float *l = test_zeros(n), *rr = test_zeros(n);
         l[0] = rr[0] = 1.0f;
         process(r, l, ch == 2 ? rr : NULL, n);
         size_t last = 0;
@@ -611,11 +570,11 @@ static void predelay_shifts_the_response(void **state)
     wet_only(r, 1.0, 0.2);
     assert_int_equal(wp_reverb_set_predelay_ms(r, 100.0), WP_OK);
     wp_reverb_reset(r);
-    float *b = zeros(n);
+    float *b = test_zeros(n);
     b[0] = 1.0f;
     process(r, b, NULL, n);
-    if (max_abs(b, 0, shift) != 0.0)
-        fail_msg("output before the pre-delay: %g", max_abs(b, 0, shift));
+    if (test_max_abs(b, 0, shift) != 0.0)
+        fail_msg("output before the pre-delay: %g", test_max_abs(b, 0, shift));
     for (size_t i = shift; i < n; i++)
         if (b[i] != a[i - shift])
             fail_msg("pre-delayed response differs at %zu: %g vs %g", i, b[i], a[i - shift]);

@@ -188,13 +188,6 @@ static void gain_is_accurate_and_mono_ignores_image_controls(void **state)
 
 /* Largest |second difference| of x over [from, to): a click shows as a
  * spike far above a smooth signal's curvature. */
-static double max_second_difference(const float *x, size_t from, size_t to)
-{
-    double m = 0.0;
-    for (size_t i = from + 2; i < to; i++)
-        m = fmax(m, fabs((double)x[i] - 2.0 * x[i - 1] + x[i - 2]));
-    return m;
-}
 
 static void changes_glide_without_clicks(void **state)
 {
@@ -240,7 +233,7 @@ static void changes_glide_without_clicks(void **state)
             assert_int_equal(wp_stereo_set_pan_mode(st, WP_STEREO_PAN_BALANCE), WP_OK);
         run(st, l + at, r + at, n - at);
         double bound = 2.0 * (amp * w * w * range + range * coeff * amp * 2.0);
-        double d = fmax(max_second_difference(l, at - 100, n), max_second_difference(r, at - 100, n));
+        double d = fmax(test_max_second_difference(l, at - 100, n), test_max_second_difference(r, at - 100, n));
         if (d > bound)
             fail_msg("case %d: second difference %.4g > %.4g (click)", c, d, bound);
         /* And the change did happen. */
@@ -276,51 +269,36 @@ static void glide_time_constant_holds_at_all_rates(void **state)
     }
 }
 
+/* The block-split test's processor: a stereo instance (width set at mark 0). */
+TEST_SPLIT_FX(wp_stereo, make(RATE, 2))
+
+static void split_changes(void *fx, size_t m)
+{
+    wp_stereo *st = fx;
+    if (m == 0)
+        assert_int_equal(wp_stereo_set_width(st, 150.0), WP_OK);
+    if (m == 1) {
+        assert_int_equal(wp_stereo_set_pan(st, -0.4), WP_OK);
+        assert_int_equal(wp_stereo_set_gain_db(st, 5.0), WP_OK);
+        assert_int_equal(wp_stereo_set_enabled(st, 0), WP_OK);
+    }
+}
+
 static void block_split_is_bit_identical(void **state)
 {
     (void)state;
     test_rng rng = test_rng_seeded(test_seed() + 2);
     const size_t n = 16384, half = 6000;
-    float *in_l = malloc(n * sizeof *in_l), *in_r = malloc(n * sizeof *in_r);
-    float *ref_l = malloc(n * sizeof *ref_l), *ref_r = malloc(n * sizeof *ref_r);
-    float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+    /* Settings change at frame `half` (mid-glide afterwards). */
+    const size_t marks[] = {0, half, n};
+    float *in_l = test_zeros(n), *in_r = test_zeros(n);
     fill_noise(&rng, in_l, n, 1.0f);
     fill_noise(&rng, in_r, n, 1.0f);
-    static const size_t splits[] = {n, 1, 7, 128, 4096, 0};
-    for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
-        wp_stereo *st = make(RATE, 2);
-        assert_int_equal(wp_stereo_set_width(st, 150.0), WP_OK);
-        memcpy(l, in_l, n * sizeof *l);
-        memcpy(r, in_r, n * sizeof *r);
-        /* Settings change at frame `half` (mid-glide afterwards). */
-        for (size_t i = 0; i < n;) {
-            size_t len = splits[s] ? splits[s] : test_rng_range(&rng, 1, 300);
-            if (i < half && i + len > half)
-                len = half - i;
-            if (i + len > n)
-                len = n - i;
-            if (i == half) {
-                assert_int_equal(wp_stereo_set_pan(st, -0.4), WP_OK);
-                assert_int_equal(wp_stereo_set_gain_db(st, 5.0), WP_OK);
-                assert_int_equal(wp_stereo_set_enabled(st, 0), WP_OK);
-            }
-            run(st, l + i, r + i, len);
-            i += len;
-        }
-        if (s == 0) {
-            memcpy(ref_l, l, n * sizeof *l);
-            memcpy(ref_r, r, n * sizeof *r);
-        } else if (memcmp(l, ref_l, n * sizeof *l) || memcmp(r, ref_r, n * sizeof *r)) {
-            fail_msg("split %zu differs from one block", splits[s]);
-        }
-        wp_stereo_destroy(st);
-    }
+    const test_split t = {split_make, split_process, split_changes, split_destroy,
+                          marks, sizeof marks / sizeof marks[0], 300};
+    test_assert_block_split_invariant(&t, in_l, in_r, &rng, NULL);
     free(in_l);
     free(in_r);
-    free(ref_l);
-    free(ref_r);
-    free(l);
-    free(r);
 }
 
 static void bad_arguments_are_rejected_and_keep_old_values(void **state)
