@@ -104,11 +104,16 @@ static void fill_eq_params(void)
     atomic_store_explicit(&eq_params_ready, 1, memory_order_release);
 }
 
+static int is_eq_band_param(int p)
+{
+    return p >= WP_CHAIN_EQ_BAND_FIRST && p <= WP_CHAIN_EQ_BAND_LAST;
+}
+
 const wp_chain_param_info *wp_chain_param_get_info(wp_chain_param param)
 {
     if ((unsigned)param >= WP_CHAIN_PARAM_COUNT)
         return NULL;
-    if (param >= WP_CHAIN_EQ_BAND_FIRST && param <= WP_CHAIN_EQ_BAND_LAST) {
+    if (is_eq_band_param(param)) {
         fill_eq_params();
         return &eq_params[param - WP_CHAIN_EQ_BAND_FIRST];
     }
@@ -178,7 +183,7 @@ static const wp_chain_fx default_order[WP_CHAIN_FX_COUNT] = {
  * wp_chain_set, so the module accepts them. */
 static wp_status apply_param(wp_chain *c, wp_chain_param p, double v)
 {
-    if (p >= WP_CHAIN_EQ_BAND_FIRST && p <= WP_CHAIN_EQ_BAND_LAST) {
+    if (is_eq_band_param(p)) {
         int band = (p - WP_CHAIN_EQ_BAND_FIRST) / WP_CHAIN_EQ_FIELDS;
         int base = WP_CHAIN_EQ_BAND_FIRST + band * WP_CHAIN_EQ_FIELDS;
         wp_eq_band b = {
@@ -261,16 +266,21 @@ static void apply_pending(wp_chain *c)
     unpack_order(atomic_load_explicit(&c->order, memory_order_acquire), c->applied_order);
 }
 
+/* The table's maximum, except EQ frequencies, which stop at a fraction of
+ * the chain's own rate. */
+static double param_max(wp_chain_param p, const wp_chain_param_info *info, double rate)
+{
+    if (is_eq_band_param(p) && (p - WP_CHAIN_EQ_BAND_FIRST) % WP_CHAIN_EQ_FIELDS == WP_CHAIN_EQ_FREQ)
+        return WP_EQ_MAX_FREQ_RATIO * rate;
+    return info->max;
+}
+
 wp_status wp_chain_set(wp_chain *c, wp_chain_param p, double v)
 {
     const wp_chain_param_info *info = wp_chain_param_get_info(p);
     if (!c || !info)
         return WP_ERR_INVALID_ARGUMENT;
-    double max = info->max;
-    if (p >= WP_CHAIN_EQ_BAND_FIRST && p <= WP_CHAIN_EQ_BAND_LAST &&
-        (p - WP_CHAIN_EQ_BAND_FIRST) % WP_CHAIN_EQ_FIELDS == WP_CHAIN_EQ_FREQ)
-        max = WP_EQ_MAX_FREQ_RATIO * c->rate;
-    if (wp_check_range(v, info->min, max) != WP_OK)
+    if (wp_check_range(v, info->min, param_max(p, info, c->rate)) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     if (info->kind != WP_CHAIN_CONTINUOUS && v != floor(v))
         return WP_ERR_OUT_OF_RANGE;
@@ -357,10 +367,7 @@ wp_status wp_chain_create(double rate, int channels, wp_chain **out)
      * (effects start enabled, the chain starts them off) take it now. */
     for (int p = 0; p < WP_CHAIN_PARAM_COUNT; p++) {
         const wp_chain_param_info *info = wp_chain_param_get_info((wp_chain_param)p);
-        double def = info->def;
-        if (p >= WP_CHAIN_EQ_BAND_FIRST && p <= WP_CHAIN_EQ_BAND_LAST &&
-            (p - WP_CHAIN_EQ_BAND_FIRST) % WP_CHAIN_EQ_FIELDS == WP_CHAIN_EQ_FREQ)
-            def = fmin(def, WP_EQ_MAX_FREQ_RATIO * rate);
+        double def = fmin(info->def, param_max((wp_chain_param)p, info, rate));
         atomic_init(&c->values[p], def);
         mark_dirty(c, (wp_chain_param)p);
     }

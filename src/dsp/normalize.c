@@ -111,8 +111,10 @@ wp_status wp_normalize_measure(wp_normalize_mode mode, const float *const *ch, i
     return st;
 }
 
-static wp_status check_config(const wp_normalize_config *cfg)
+wp_status wp_normalize_check_config(const wp_normalize_config *cfg)
 {
+    if (!cfg)
+        return WP_ERR_INVALID_ARGUMENT;
     if ((unsigned)cfg->mode > WP_NORMALIZE_LOUDNESS ||
         (cfg->policy != WP_NORMALIZE_LIMIT && cfg->policy != WP_NORMALIZE_CAP))
         return WP_ERR_INVALID_ARGUMENT;
@@ -122,11 +124,6 @@ static wp_status check_config(const wp_normalize_config *cfg)
     if (!isnan(cfg->ceiling_dbtp) && wp_check_range(cfg->ceiling_dbtp, -24.0, 0.0) != WP_OK)
         return WP_ERR_OUT_OF_RANGE;
     return WP_OK;
-}
-
-wp_status wp_normalize_check_config(const wp_normalize_config *cfg)
-{
-    return cfg ? check_config(cfg) : WP_ERR_INVALID_ARGUMENT;
 }
 
 static void apply_gain(float *const *ch, int channels, size_t frames, double gain_db)
@@ -235,7 +232,7 @@ wp_status wp_normalize(const wp_normalize_config *cfg, float *const *ch, int cha
 {
     if (!cfg || !rep)
         return WP_ERR_INVALID_ARGUMENT;
-    wp_status st = check_config(cfg);
+    wp_status st = wp_normalize_check_config(cfg);
     if (st != WP_OK)
         return st;
     memset(rep, 0, sizeof *rep);
