@@ -1,22 +1,29 @@
-// wavepool page: loads the engine (threaded if the page may use threads),
-// starts and verifies the worker pool, computes the spectrum of a test
-// signal with the C engine and draws it. Thin glue only: the FFT, window and
-// dB conversion are the engine's job (web/bindings.c).
+// wavepool page: starts the engine (threaded when the page may use
+// threads, else the single-threaded engine in workers), plays the built-in
+// demo, a file or the signal generator through the C engine's real-time
+// chain, and draws what the engine reports. Thin glue: every sample is
+// computed by the engine (web/bindings.c behind engine.js); this file only
+// wires the page and draws.
 //
-// For tests and later work, window.wavepool exposes:
-//   status()   {mode, workers, reason, ready, phase, error, requestedWorkers,
-//               crossOriginIsolated, hardwareConcurrency}
-//   spectrum() the last finished spectrum {sampleRate, n, window, windowId,
-//               floorDb, binHz, db: number[n/2+1], signal, ranOffMainThread,
-//               elapsedMs}, or null
+// window.wavepool (for tests and the console):
+//   status()            mode, workers, reason, ready, phase, error, notice, requestedWorkers,
+//                       crossOriginIsolated, hardwareConcurrency, audio, sampleRate,
+//                       latencyMs, targetLatencyMs, underruns, framesPlayed, position,
+//                       duration, playing, ended, loop, source, dspLoad, memoryBytes, track
+//   spectrum()          the test-signal spectrum (an FFT job) or null
+//   snapshot()          the live analysis {db: number[], binHz, meters} or null
+//   outputLevelDb()     RMS (dBFS) of the last 8192 frames at the output tap
+//   resumeAudio(), play(), pause(), stop(), seek(s), setLoop(on, a, b),
+//   setVolume(dB), setPan(-1..1), setParam(name, value), getParam(name),
+//   setTargetLatencyMs(ms), loadFile(blob|ArrayBuffer, name), loadPcm(channels, rate, name),
+//   loadDemo(), useTrack(), useGenerator({type, frequency, level, ...}),
+//   setGeneratorFrequency(hz), setGeneratorLevel(dBFS),
+//   runTask(kind, opts) / startTask(kind, opts) -> {promise, cancel}
+// The methods return promises that reject with a readable message.
 //
 // Query parameter ?engine=st forces the single-threaded engine.
 
-const MAX_WORKERS = 16; // WP_POOL_MAX_WORKERS
-const ENGINE_LOAD_TIMEOUT_MS = 15000;
-const WORKER_START_TIMEOUT_MS = 10000;
-const WP_OK = 0;
-const WP_PENDING = 1;
+import { EngineError, startEngine } from './engine.js';
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
 // The tones are deliberately not bin-centred (bins are 11.72 Hz apart, so
@@ -35,6 +42,8 @@ const FLOOR_DB = -160;     // passed to the engine
 const PLOT_MIN_DB = -140;  // bottom of the plot's dB axis
 const PLOT_MAX_DB = 0;
 const PLOT_MIN_HZ = 20;
+const LIVE_MIN_DB = -120;  // bottom of the live spectrum's dB axis
+const SEEK_STEP_S = 5;
 
 const $ = (id) => document.getElementById(id);
 
@@ -45,27 +54,88 @@ const state = {
   workers: 0,            // verified running workers
   requestedWorkers: 0,
   reason: '',            // why single-threaded ('' when threaded)
-  ready: false,          // pool verified and first spectrum drawn
-  phase: 'detecting',    // detecting | loading-engine | starting-workers |
+  ready: false,          // engine, pool, player and demo up
+  phase: 'detecting',    // detecting | loading-engine | starting-workers | rendering-demo |
                          // computing-spectrum | ready | failed
-  error: '',
+  error: '',             // fatal
+  notice: '',            // the last non-fatal problem (a file that did not open)
   spectrum: null,
+  engine: null,
+  track: null,           // {id, name, title, duration, channels, sampleRate, format}
+  demoId: 0,
 };
 
+function engineOrThrow() {
+  if (!state.engine) throw new EngineError('the engine is not running yet');
+  return state.engine;
+}
+
+const call = (method, ...args) => engineOrThrow().call(method, ...args);
+
+function status() {
+  const e = state.engine;
+  const s = e?.playerStatus();
+  const base = {
+    mode: state.mode,
+    workers: state.workers,
+    reason: state.reason,
+    ready: state.ready,
+    phase: state.phase,
+    error: state.error,
+    notice: state.notice,
+    requestedWorkers: state.requestedWorkers,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: navigator.hardwareConcurrency ?? null,
+    audio: e?.ctx.state ?? 'suspended',
+    sampleRate: e?.ctx.sampleRate ?? null,
+    track: state.track,
+  };
+  if (!s) return base;
+  const outputLatency = (e.ctx.outputLatency || 0) + (e.ctx.baseLatency || 0);
+  return {
+    ...base,
+    latencyMs: (s.ringFrames / e.ctx.sampleRate + outputLatency) * 1000,
+    targetLatencyMs: (s.targetFrames / e.ctx.sampleRate) * 1000,
+    underruns: s.underruns,
+    framesPlayed: s.framesPlayed,
+    position: s.position,
+    duration: s.duration,
+    playing: s.playing,
+    ended: s.ended,
+    source: s.source,
+    loop: { enabled: s.loopEnabled, start: s.loopStart, end: s.loopEnd },
+    dspLoad: s.dspLoad,
+    memoryBytes: s.memoryBytes,
+  };
+}
+
+function snapshot() {
+  const s = state.engine?.snapshot();
+  if (!s) return null;
+  return { db: Array.from(s.db), binHz: state.engine.ctx.sampleRate / ((s.db.length - 1) * 2),
+    meters: s.meters };
+}
+
+function outputLevelDb() {
+  const tap = engineOrThrow().tap;
+  const x = new Float32Array(tap.fftSize);
+  tap.getFloatTimeDomainData(x);
+  let sum = 0;
+  for (const v of x) sum += v * v;
+  return 10 * Math.log10(sum / x.length + 1e-30);
+}
+
+function startTask(kind, opts = {}, onProgress = null) {
+  const controller = new AbortController();
+  const t0 = performance.now();
+  const trackId = opts.trackId ?? state.track?.id;
+  const promise = engineOrThrow().runTask(kind, trackId, opts, onProgress, controller.signal)
+    .then((result) => ({ ...result, elapsedMs: performance.now() - t0 }));
+  return { promise, cancel: () => controller.abort() };
+}
+
 window.wavepool = Object.freeze({
-  status() {
-    return {
-      mode: state.mode,
-      workers: state.workers,
-      reason: state.reason,
-      ready: state.ready,
-      phase: state.phase,
-      error: state.error,
-      requestedWorkers: state.requestedWorkers,
-      crossOriginIsolated: globalThis.crossOriginIsolated === true,
-      hardwareConcurrency: navigator.hardwareConcurrency ?? null,
-    };
-  },
+  status,
   spectrum() {
     const s = state.spectrum;
     if (!s) return null;
@@ -81,137 +151,102 @@ window.wavepool = Object.freeze({
         sampleRate: SIGNAL.sampleRate,
         n: SIGNAL.n,
         tones: SIGNAL.tones.map((t) => ({ ...t })),
-        phase: 'sine, phase 0: x[t] = sum of 10^(dbfs/20) * sin(2*pi*frequency*t/sampleRate)',
       },
       ranOffMainThread: s.ranOffMainThread,
       elapsedMs: s.elapsedMs,
     };
   },
+  snapshot,
+  outputLevelDb,
+  resumeAudio: () => engineOrThrow().ctx.resume(),
+  play: () => call('play'),
+  pause: () => call('pause'),
+  stop: () => call('stop'),
+  seek: (s) => call('seek', s),
+  setLoop: (enabled, start = 0, end = 0) => call('setLoop', enabled, start, end),
+  setVolume: (db) => call('setParam', 'volume', db),
+  setPan: (pan) => call('setParam', 'stereo.pan', pan),
+  setParam: (name, value) => call('setParam', name, value),
+  getParam: (name) => call('getParam', name),
+  setTargetLatencyMs: (ms) => call('setTargetFrames', Math.round((ms / 1000) * engineOrThrow().ctx.sampleRate)),
+  loadFile: (file, name) => openAudio(file, name),
+  loadPcm: (channels, sampleRate, name = 'pcm') => usePcm(channels, sampleRate, { name, title: name }),
+  loadDemo: () => useTrackId(state.demoId),
+  useTrack: () => call('setSource', 'track'),
+  useGenerator: async (opts) => {
+    await call('setGenerator', opts);
+    await call('setSource', 'generator');
+  },
+  setGeneratorFrequency: (hz) => call('setGeneratorFrequency', hz),
+  setGeneratorLevel: (db) => call('setGeneratorLevel', db),
+  runTask: (kind, opts) => startTask(kind, opts).promise,
+  startTask: (kind, opts) => startTask(kind, opts),
 });
 
-// ---- Feature detection -------------------------------------------------
+// ---- Tracks ------------------------------------------------------------
 
-function wasmThreadsSupported() {
-  try {
-    // A module whose only section declares a shared memory (1..1 pages):
-    // valid only where the threads proposal is implemented.
-    const shared = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-      0x05, 0x04, 0x01, 0x03, 0x01, 0x01]);
-    if (!WebAssembly.validate(shared)) return false;
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    return memory.buffer instanceof SharedArrayBuffer;
-  } catch {
-    return false;
+async function useTrackId(id, info = null) {
+  await call('setTrack', id);
+  await call('setSource', 'track');
+  const t = info ?? await call('trackInfo', id);
+  state.track = { id, name: t.name, title: t.title || t.name, duration: t.duration ?? t.frames / t.sampleRate,
+    channels: t.channels, sampleRate: t.sampleRate, format: t.format ?? 'PCM' };
+  showTrack();
+  return state.track;
+}
+
+async function usePcm(channels, sampleRate, info) {
+  const e = engineOrThrow();
+  if (sampleRate !== e.ctx.sampleRate) {
+    throw new EngineError(`the audio is at ${sampleRate} Hz; the output runs at ${e.ctx.sampleRate} Hz ` +
+      '(open it as a file to have the browser resample it)');
   }
+  // The single-threaded engine takes the buffers over: give it copies.
+  const owned = e.mode === 'single-threaded' ? channels.map((c) => c.slice()) : channels;
+  const id = await call('createTrack', owned, sampleRate, info);
+  return useTrackId(id, { ...info, frames: channels[0].length, channels: channels.length, sampleRate });
 }
 
-// Returns '' when threads can be used, else the reason they cannot.
-function threadBlocker() {
-  if (new URLSearchParams(location.search).get('engine') === 'st')
-    return 'single-threaded engine requested (?engine=st)';
-  if (globalThis.crossOriginIsolated !== true)
-    return 'not cross-origin isolated (no COOP/COEP headers)';
-  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer unavailable';
-  if (!wasmThreadsSupported()) return 'WebAssembly threads unsupported';
-  return '';
-}
-
-function poolSize() {
-  const cores = Number(navigator.hardwareConcurrency) || 2;
-  return Math.min(MAX_WORKERS, Math.max(1, cores - 1));
-}
-
-// ---- Engine helpers ----------------------------------------------------
-
-class EngineError extends Error {}
-
-// Views on wasm memory. Memory can grow (also from a worker), which detaches
-// old views: always take a fresh one after anything that may allocate.
-function heapF32(Module) {
-  const mem = Module.wasmMemory;
-  if (mem && Module.HEAPF32.buffer !== mem.buffer) return new Float32Array(mem.buffer);
-  return Module.HEAPF32;
-}
-function heapI32(Module) {
-  const mem = Module.wasmMemory;
-  if (mem && Module.HEAP32.buffer !== mem.buffer) return new Int32Array(mem.buffer);
-  return Module.HEAP32;
-}
-
-function strerror(Module, status) {
-  return Module.UTF8ToString(Module._wpb_strerror(status));
-}
-
-function mallocOrThrow(Module, bytes) {
-  const ptr = Module._malloc(bytes);
-  if (!ptr) throw new EngineError(`out of wasm memory (allocating ${bytes} bytes)`);
-  return ptr;
-}
-
-function windowFromName(Module, name) {
-  const size = Module.lengthBytesUTF8(name) + 1;
-  const ptr = mallocOrThrow(Module, size);
+// Decodes whatever the browser decodes (resampled to the output's rate),
+// down-mixes more than two channels the way Web Audio does for speakers,
+// and hands the result to the engine. On failure the current track stays
+// and the page says why.
+async function openAudio(file, name) {
+  const e = engineOrThrow();
+  const label = name ?? file.name ?? 'audio';
   try {
-    Module.stringToUTF8(name, ptr, size);
-    const id = Module._wpb_window_from_name(ptr);
-    if (id < 0) throw new EngineError(`the engine does not know the window '${name}'`);
-    return id;
-  } finally {
-    Module._free(ptr);
-  }
-}
-
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-
-async function loadEngine(blocker) {
-  let reason = blocker;
-  if (!blocker) {
-    const workers = poolSize();
+    const bytes = file instanceof ArrayBuffer ? file : await file.arrayBuffer();
+    if (bytes.byteLength === 0) throw new EngineError('the file is empty');
+    let audio;
     try {
-      const { default: createWavepool } = await import('./engine/wavepool-mt.mjs');
-      // The factory never settles if a thread's worker fails to load
-      // (Emscripten only logs it): give up on a worker error or a timeout.
-      let giveUp;
-      const failed = new Promise((resolve, reject) => { giveUp = reject; });
-      const timer = setTimeout(() => giveUp(new Error(
-        `not started within ${ENGINE_LOAD_TIMEOUT_MS / 1000} s`)), ENGINE_LOAD_TIMEOUT_MS);
-      try {
-        const Module = await Promise.race([failed, createWavepool({
-          // Every thread is created before the module starts (see pool.h):
-          // W pool workers plus one spare.
-          wavepoolThreads: workers + 1,
-          printErr: (text) => {
-            console.warn(text);
-            if (/^worker sent an error/.test(text)) giveUp(new Error('a worker failed to load'));
-          },
-        })]);
-        return { Module, mode: 'multithreaded', workers, reason: '' };
-      } finally {
-        clearTimeout(timer);
-      }
-    } catch (e) {
-      console.error('wavepool: multithreaded engine failed, falling back:', e);
-      reason = `multithreaded engine failed to load (${e?.message ?? e})`;
+      audio = await e.ctx.decodeAudioData(bytes);
+    } catch (err) {
+      throw new EngineError(`the browser could not decode it (${err?.message || err?.name || 'unknown format'})`);
     }
+    if (audio.numberOfChannels > 2) audio = await downmixToStereo(audio);
+    const channels = [];
+    for (let c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c));
+    const info = await usePcm(channels, audio.sampleRate,
+      { name: label, title: label.replace(/\.[^.]+$/, ''), format: label.split('.').pop().toUpperCase() });
+    state.notice = '';
+    $('notice').hidden = true;
+    return info;
+  } catch (err) {
+    const message = `Could not open “${label}”: ${err?.message ?? err}`;
+    state.notice = message;
+    const el = $('notice');
+    el.textContent = `${message}. The current track is unchanged.`;
+    el.hidden = false;
+    throw new EngineError(message);
   }
-  const { default: createWavepool } = await import('./engine/wavepool-st.mjs');
-  const Module = await createWavepool({});
-  return { Module, mode: 'single-threaded', workers: 0, reason };
 }
 
-// Polls (once per frame, never blocking) until `expected` workers run.
-async function waitForWorkers(Module, expected) {
-  const start = performance.now();
-  for (;;) {
-    const running = Module._wpb_workers_running();
-    state.workers = running;
-    if (running >= expected) return running;
-    if (performance.now() - start > WORKER_START_TIMEOUT_MS) {
-      throw new EngineError(`only ${running} of ${expected} workers started within ` +
-        `${WORKER_START_TIMEOUT_MS / 1000} s`);
-    }
-    await nextFrame();
-  }
+async function downmixToStereo(audio) {
+  const offline = new OfflineAudioContext(2, audio.length, audio.sampleRate);
+  const source = new AudioBufferSourceNode(offline, { buffer: audio });
+  source.connect(offline.destination);
+  source.start();
+  return offline.startRendering();
 }
 
 function makeTestSignal() {
@@ -226,50 +261,6 @@ function makeTestSignal() {
   return x;
 }
 
-// Submits one spectrum job to the engine's pool and polls it each animation
-// frame. Resolves with the dB values (a copy) once the job is final.
-async function computeSpectrum(Module, samples, windowId, onProgress) {
-  const n = samples.length;
-  const bins = n / 2 + 1;
-  const ptrs = [];
-  const alloc = (bytes) => {
-    const p = mallocOrThrow(Module, bytes);
-    ptrs.push(p);
-    return p;
-  };
-  let job = 0;
-  try {
-    const inPtr = alloc(n * 4);
-    const outPtr = alloc(bins * 4);
-    const statusPtr = alloc(4);
-    heapF32(Module).set(samples, inPtr >> 2);
-    const t0 = performance.now();
-    job = Module._wpb_spectrum_submit(inPtr, n, windowId, FLOOR_DB, outPtr, statusPtr);
-    if (!job) {
-      const st = heapI32(Module)[statusPtr >> 2];
-      throw new EngineError(`spectrum job was refused: ${strerror(Module, st)}`);
-    }
-    let st;
-    while ((st = Module._wpb_job_poll(job)) === WP_PENDING) {
-      onProgress(Module._wpb_job_progress(job));
-      await nextFrame();
-    }
-    const elapsedMs = performance.now() - t0;
-    if (st !== WP_OK) throw new EngineError(`spectrum job failed: ${strerror(Module, st)}`);
-    const db = heapF32(Module).slice(outPtr >> 2, (outPtr >> 2) + bins);
-    const ranOffMainThread = Module._wpb_job_ran_off_main_thread(job) === 1;
-    return { db, ranOffMainThread, elapsedMs };
-  } finally {
-    // Normally the job is final here (or was never submitted): release
-    // frees it and nothing writes to our buffers any more. If polling threw,
-    // release cancels the job instead, and the buffers it may still write
-    // must be leaked.
-    if (job && Module._wpb_job_release(job) !== WP_OK)
-      console.error('wavepool: job release refused; leaking its buffers');
-    else for (const p of ptrs) Module._free(p);
-  }
-}
-
 // ---- Drawing -----------------------------------------------------------
 
 const FREQ_LABELS = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000];
@@ -279,12 +270,13 @@ const minus = (v, digits) => `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(digits)
 const fmtDb = (v) => `${minus(v, 2)} dB`;
 const windowLabel = (name) => $('window-select').querySelector(`option[value="${name}"]`)?.textContent ?? name;
 
-function drawSpectrum(canvas, spectrum) {
+function drawSpectrum(canvas, spectrum, minDb = PLOT_MIN_DB) {
   const cssWidth = canvas.clientWidth;
   const cssHeight = canvas.clientHeight;
   const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(cssWidth * dpr);
-  canvas.height = Math.round(cssHeight * dpr);
+  // Resizing clears and reallocates the canvas: only when the size changed.
+  if (canvas.width !== Math.round(cssWidth * dpr)) canvas.width = Math.round(cssWidth * dpr);
+  if (canvas.height !== Math.round(cssHeight * dpr)) canvas.height = Math.round(cssHeight * dpr);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const css = getComputedStyle(canvas);
@@ -297,8 +289,8 @@ function drawSpectrum(canvas, spectrum) {
   const logSpan = Math.log(fMax / PLOT_MIN_HZ);
   const xOf = (f) => pad.left + (w * Math.log(f / PLOT_MIN_HZ)) / logSpan;
   const yOf = (db) => {
-    const c = Math.min(PLOT_MAX_DB, Math.max(PLOT_MIN_DB, db));
-    return pad.top + (h * (PLOT_MAX_DB - c)) / (PLOT_MAX_DB - PLOT_MIN_DB);
+    const c = Math.min(PLOT_MAX_DB, Math.max(minDb, db));
+    return pad.top + (h * (PLOT_MAX_DB - c)) / (PLOT_MAX_DB - minDb);
   };
 
   ctx.clearRect(0, 0, cssWidth, cssHeight);
@@ -319,7 +311,7 @@ function drawSpectrum(canvas, spectrum) {
       ctx.stroke();
     }
   }
-  for (let db = PLOT_MAX_DB; db >= PLOT_MIN_DB; db -= 20) {
+  for (let db = PLOT_MAX_DB; db >= minDb; db -= 20) {
     const y = Math.round(yOf(db)) + 0.5;
     ctx.strokeStyle = color('--grid-strong');
     ctx.beginPath();
@@ -336,7 +328,7 @@ function drawSpectrum(canvas, spectrum) {
   for (const f of FREQ_LABELS) if (f <= fMax) ctx.fillText(fmtTick(f), xOf(f), pad.top + h + 6);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (let db = PLOT_MAX_DB; db >= PLOT_MIN_DB; db -= 20)
+  for (let db = PLOT_MAX_DB; db >= minDb; db -= 20)
     ctx.fillText(db === 0 ? '0' : `−${-db}`, pad.left - 8, yOf(db));
   ctx.font = `13px ${color('--sans')}`;
   ctx.fillStyle = color('--fg');
@@ -405,7 +397,7 @@ function drawSpectrum(canvas, spectrum) {
   ctx.font = `12px ${color('--mono')}`;
   ctx.textBaseline = 'middle';
   ctx.fillStyle = color('--accent');
-  for (const peak of spectrum.peaks) {
+  for (const peak of spectrum.peaks ?? []) {
     const x = xOf(peak.bin * binHz);
     const y = yOf(peak.db);
     ctx.beginPath();
@@ -418,6 +410,18 @@ function drawSpectrum(canvas, spectrum) {
 
   ctx.strokeStyle = color('--grid-strong');
   ctx.strokeRect(pad.left + 0.5, pad.top + 0.5, w - 1, h - 1);
+}
+
+// The highest bin within +-2 bins of each tone: reading the engine's
+// output, not analysing it.
+function findPeaks(db, binHz) {
+  return SIGNAL.tones.map((tone) => {
+    const centre = Math.round(tone.frequency / binHz);
+    let bin = centre;
+    for (let k = Math.max(1, centre - 2); k <= Math.min(db.length - 1, centre + 2); k++)
+      if (db[k] > db[bin]) bin = k;
+    return { tone, bin, db: db[bin] };
+  });
 }
 
 // The highest bin within +-2 bins of each tone: reading the engine's
@@ -452,7 +456,7 @@ function showError(message) {
 function showEngine() {
   $('mode').textContent = state.mode === 'multithreaded'
     ? 'Multithreaded (WebAssembly threads)'
-    : 'Single-threaded (inline on the main thread)';
+    : 'Single-threaded (engine in two Web Workers)';
   $('isolated').textContent = globalThis.crossOriginIsolated === true ? 'yes' : 'no';
   $('cores').textContent = String(navigator.hardwareConcurrency ?? 'unknown');
   if (state.mode === 'single-threaded') {
@@ -477,7 +481,7 @@ function showEngine() {
 function showWorkers(stage) {
   const { workers, requestedWorkers } = state;
   let text;
-  if (state.mode === 'single-threaded') text = '0 (no pool: jobs run inline)';
+  if (state.mode === 'single-threaded') text = '0 (no pool: one worker plays, one runs tasks)';
   else if (stage === 'verified') text = `${workers} running, verified (${requestedWorkers} requested)`;
   else if (stage === 'failed') text = `failed: ${workers} of ${requestedWorkers} started`;
   else text = `starting… ${workers} of ${requestedWorkers} running`;
@@ -508,7 +512,7 @@ function showSpectrum(spectrum) {
   $('job-state').textContent = 'done';
   $('job-thread').textContent = spectrum.ranOffMainThread
     ? 'a pool worker thread (off the main thread)'
-    : 'the main thread (single-threaded engine, inline)';
+    : 'the main thread';
   $('job-time').textContent = `${spectrum.elapsedMs.toFixed(1)} ms from submit to result`;
 
   const body = $('peaks-body');
@@ -528,58 +532,175 @@ function showSpectrum(spectrum) {
     'window’s scalloping loss (Hann: 0.63 dB at a third of a bin; flat-top: almost none).';
 }
 
-async function runSpectrum(Module, windowName) {
-  const windowId = windowFromName(Module, windowName);
+async function runSpectrum(windowName) {
   showSignal(windowName);
   $('job-state').textContent = 'submitted';
-  const result = await computeSpectrum(Module, makeTestSignal(), windowId, (progress) => {
-    $('job-state').textContent = `running (${Math.round(progress * 100)} %)`;
-  });
+  const t0 = performance.now();
+  const result = await call('testSpectrum', makeTestSignal(), windowName, FLOOR_DB);
   const binHz = SIGNAL.sampleRate / SIGNAL.n;
   state.spectrum = {
     sampleRate: SIGNAL.sampleRate,
     n: SIGNAL.n,
     window: windowName,
-    windowId,
+    windowId: result.windowId,
     floorDb: FLOOR_DB,
     binHz,
     db: result.db,
     peaks: findPeaks(result.db, binHz),
     ranOffMainThread: result.ranOffMainThread,
-    elapsedMs: result.elapsedMs,
+    elapsedMs: performance.now() - t0,
   };
   showSpectrum(state.spectrum);
 }
 
+// ---- Player ------------------------------------------------------------
+
+const fmtTime = (s) => {
+  const t = Math.max(0, s);
+  const m = Math.floor(t / 60);
+  return `${m}:${(t - m * 60).toFixed(1).padStart(4, '0')}`;
+};
+const fmtLevel = (x) => (x > 0 ? `${minus(20 * Math.log10(x), 1)}` : '−∞');
+
+function showTrack() {
+  const t = state.track;
+  $('track-title').textContent = t ? t.title : '—';
+  $('track-facts').textContent = t
+    ? `${t.format}, ${t.channels === 1 ? 'mono' : 'stereo'}, ${t.sampleRate / 1000} kHz, ${fmtTime(t.duration)}`
+    : '';
+  $('seek').max = t ? String(t.duration) : '0';
+}
+
+// Reports a failed control action without stopping the page.
+function guard(promise) {
+  promise.catch((err) => {
+    state.notice = err.message;
+    const el = $('notice');
+    el.textContent = err.message;
+    el.hidden = false;
+  });
+}
+
+function wirePlayer() {
+  const resume = () => state.engine?.ctx.state !== 'running' && state.engine?.ctx.resume();
+  // Browsers start audio only after a gesture: any click or key resumes it.
+  for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, resume, { capture: true });
+
+  $('play').addEventListener('click', () => guard(status().playing ? call('pause') : call('play')));
+  $('stop').addEventListener('click', () => guard(call('stop')));
+  let seeking = false;
+  $('seek').addEventListener('input', () => { seeking = true; });
+  $('seek').addEventListener('change', () => {
+    seeking = false;
+    guard(call('seek', Number($('seek').value)));
+  });
+  $('loop').addEventListener('change', () => guard(call('setLoop', $('loop').checked, 0, 0)));
+  $('volume').addEventListener('input', () => {
+    $('volume-out').textContent = `${minus(Number($('volume').value), 1)} dB`;
+    guard(call('setParam', 'volume', Number($('volume').value)));
+  });
+  $('pan').addEventListener('input', () => {
+    const v = Number($('pan').value);
+    $('pan-out').textContent = v === 0 ? 'centre' : `${Math.abs(v * 100).toFixed(0)} % ${v < 0 ? 'L' : 'R'}`;
+    guard(call('setParam', 'stereo.pan', v));
+  });
+  $('file').addEventListener('change', () => {
+    const f = $('file').files[0];
+    if (f) guard(openAudio(f));
+  });
+  $('demo').addEventListener('click', () => guard(useTrackId(state.demoId)));
+  $('gen-play').addEventListener('click', () => guard(window.wavepool.useGenerator({
+    type: $('gen-type').value, frequency: Number($('gen-freq').value), level: Number($('gen-level').value),
+  }).then(() => call('play'))));
+  $('gen-freq').addEventListener('input', () => {
+    if (status().source === 'generator') guard(call('setGeneratorFrequency', Number($('gen-freq').value)));
+  });
+
+  // EQ: one slider per band, named from the engine's parameter table.
+  const eq = $('eq');
+  for (let b = 1; b <= 8; b++) {
+    const label = document.createElement('label');
+    const input = Object.assign(document.createElement('input'),
+      { type: 'range', min: '-24', max: '24', step: '0.5', value: '0', id: `eq-b${b}` });
+    const out = document.createElement('output');
+    out.textContent = '0.0 dB';
+    label.append(Object.assign(document.createElement('span'), { className: 'eq-freq', textContent: `band ${b}` }),
+      input, out);
+    input.addEventListener('input', () => {
+      out.textContent = `${minus(Number(input.value), 1)} dB`;
+      guard(call('setParam', `eq.b${b}.gain`, Number(input.value)));
+    });
+    eq.append(label);
+  }
+  return { isSeeking: () => seeking };
+}
+
+async function labelEqBands() {
+  for (let b = 1; b <= 8; b++) {
+    const hz = await call('getParam', `eq.b${b}.freq`);
+    const label = $(`eq-b${b}`).parentElement;
+    label.querySelector('.eq-freq').textContent = fmtHz(hz);
+    $(`eq-b${b}`).setAttribute('aria-label', `EQ band ${b} gain (${fmtHz(hz)})`);
+  }
+}
+
+// Once per display frame: read the engine's status and newest snapshot
+// (both copies, no waiting) and draw.
+function drawLoop(ui) {
+  const canvas = $('live-canvas');
+  const frame = () => {
+    requestAnimationFrame(frame);
+    const s = status();
+    if (s.position === undefined) return;
+    $('play').textContent = s.playing ? 'Pause' : 'Play';
+    $('play').setAttribute('aria-pressed', String(s.playing));
+    $('time').textContent = `${fmtTime(s.position)} / ${fmtTime(s.duration)}`;
+    if (!ui.isSeeking()) $('seek').value = String(s.position);
+    $('audio-state').textContent = s.audio === 'running' ? 'running' : 'suspended (click anywhere to start)';
+    $('latency').textContent = `${s.latencyMs.toFixed(1)} ms`;
+    $('underruns').textContent = String(s.underruns);
+    $('dsp-load').textContent = `${(s.dspLoad * 100).toFixed(1)} %`;
+    $('memory').textContent = `${(s.memoryBytes / 1024 ** 2).toFixed(0)} MiB`;
+    const snap = state.engine.snapshot();
+    if (!snap?.fresh) return;
+    const rate = state.engine.ctx.sampleRate;
+    drawSpectrum(canvas, { sampleRate: rate, binHz: rate / ((snap.db.length - 1) * 2), db: snap.db }, LIVE_MIN_DB);
+    const m = snap.meters;
+    $('meters').textContent = `L ${fmtLevel(m.peak[0])} / ${fmtLevel(m.rms[0])} dBFS · ` +
+      `R ${fmtLevel(m.peak[1])} / ${fmtLevel(m.rms[1])} dBFS (peak / RMS)${m.clipped ? ' · CLIP' : ''}`;
+  };
+  requestAnimationFrame(frame);
+}
+
+// ---- Start -------------------------------------------------------------
+
 async function main() {
-  const blocker = threadBlocker();
-  state.phase = 'loading-engine';
-  const engine = await loadEngine(blocker);
-  const { Module } = engine;
+  const ui = wirePlayer();
+  const engine = await startEngine((phase) => { state.phase = phase; });
+  state.engine = engine;
   state.mode = engine.mode;
   state.reason = engine.reason;
-  state.requestedWorkers = engine.workers;
+  state.requestedWorkers = engine.requestedWorkers;
+  state.workers = engine.workers;
   showEngine();
-  showWorkers('starting');
+  if (engine.mode === 'multithreaded') {
+    showWorkers('verified');
+    console.log(`Worker pool initialized with ${state.workers} workers`);
+  } else {
+    showWorkers('verified');
+  }
 
-  state.phase = 'starting-workers';
-  const st = Module._wpb_pool_start(engine.workers);
-  if (st !== WP_OK) {
-    showWorkers('failed');
-    throw new EngineError(`the worker pool did not start: ${strerror(Module, st)}`);
-  }
-  try {
-    await waitForWorkers(Module, engine.workers);
-  } catch (e) {
-    showWorkers('failed');
-    throw e;
-  }
-  showWorkers('verified');
-  console.log(`Worker pool initialized with ${state.workers} workers`);
+  state.phase = 'rendering-demo';
+  state.demoId = await call('renderDemo', engine.ctx.sampleRate);
+  await useTrackId(state.demoId);
+  await labelEqBands();
+  drawLoop(ui);
+  for (const id of ['play', 'stop', 'seek', 'loop', 'volume', 'pan', 'file', 'demo', 'gen-play'])
+    $(id).disabled = false;
 
   state.phase = 'computing-spectrum';
   const select = $('window-select');
-  await runSpectrum(Module, select.value);
+  await runSpectrum(select.value);
   state.phase = 'ready';
   state.ready = true;
 
@@ -587,7 +708,7 @@ async function main() {
   select.addEventListener('change', async () => {
     select.disabled = true;
     try {
-      await runSpectrum(Module, select.value);
+      await runSpectrum(select.value);
     } catch (e) {
       showError(e.message);
     } finally {

@@ -1,0 +1,267 @@
+// Starts the engine for the page and gives it one API whatever the mode.
+//
+// Threaded (cross-origin isolated): the threaded module runs on the main
+// thread's side only for non-blocking calls; its pool, the player's
+// producer and its analysis run on prewarmed threads; the AudioWorklet
+// reads the player's ring straight out of the shared wasm memory.
+// Single-threaded (not isolated): two workers run the single-threaded
+// module (engine-worker.js): one plays, one runs tasks; the AudioWorklet
+// gets the stream by messages. The main thread never runs DSP.
+//
+// The AudioContext lives here, on the main thread. Browsers start it
+// suspended without a user gesture: resumeAudio() is called on the first
+// click or key press.
+
+import { EngineCore, EngineError, MAX_WORKERS, WP_OK } from './engine-core.js';
+
+const ENGINE_LOAD_TIMEOUT_MS = 15000;
+const THREAD_START_TIMEOUT_MS = 10000;
+const ANALYSIS_INTERVAL_MS = 10;
+// Ring fill the threaded producer keeps ahead of the audio thread. With the
+// producer waking every quarter block this held with zero underruns on a
+// 2-core machine with every pool worker busy (tests/e2e); see docs/DESIGN.md.
+export const DEFAULT_TARGET_MS = 10;
+const ST_TARGET_FRAMES = 1024;
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
+// ---- Feature detection -------------------------------------------------
+
+function wasmThreadsSupported() {
+  try {
+    // A module whose only section declares a shared memory (1..1 pages):
+    // valid only where the threads proposal is implemented.
+    const shared = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x05, 0x04, 0x01, 0x03, 0x01, 0x01]);
+    if (!WebAssembly.validate(shared)) return false;
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return memory.buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+// '' when threads can be used, else the reason they cannot.
+export function threadBlocker() {
+  if (new URLSearchParams(location.search).get('engine') === 'st')
+    return 'single-threaded engine requested (?engine=st)';
+  if (globalThis.crossOriginIsolated !== true)
+    return 'not cross-origin isolated (no COOP/COEP headers)';
+  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer unavailable';
+  if (!wasmThreadsSupported()) return 'WebAssembly threads unsupported';
+  return '';
+}
+
+export function poolSize() {
+  const cores = Number(navigator.hardwareConcurrency) || 2;
+  return Math.min(MAX_WORKERS, Math.max(1, cores - 1));
+}
+
+async function waitFor(what, test) {
+  const start = performance.now();
+  while (!test()) {
+    if (performance.now() - start > THREAD_START_TIMEOUT_MS)
+      throw new EngineError(`${what} did not start within ${THREAD_START_TIMEOUT_MS / 1000} s`);
+    await nextFrame();
+  }
+}
+
+// ---- Audio output ------------------------------------------------------
+
+async function createOutput(ctx, processorOptions) {
+  await ctx.audioWorklet.addModule(new URL('./ring-processor.js', import.meta.url));
+  const node = new AudioWorkletNode(ctx, 'wavepool-ring', {
+    numberOfInputs: 0,
+    numberOfOutputs: 1,
+    outputChannelCount: [2],
+    processorOptions,
+  });
+  // An output tap: what actually leaves the engine, for meters and tests.
+  const tap = new AnalyserNode(ctx, { fftSize: 8192, smoothingTimeConstant: 0 });
+  node.connect(tap);
+  tap.connect(ctx.destination);
+  return { ctx, node, tap };
+}
+
+// ---- Threaded backend: the module on this thread, work on its threads ---
+
+async function loadThreaded(workers, onPhase) {
+  const { default: createWavepool } = await import('./engine/wavepool-mt.mjs');
+  // The factory never settles if a thread's worker fails to load
+  // (Emscripten only logs it): give up on a worker error or a timeout.
+  let giveUp;
+  const failed = new Promise((resolve, reject) => { giveUp = reject; });
+  const timer = setTimeout(() => giveUp(new Error(
+    `not started within ${ENGINE_LOAD_TIMEOUT_MS / 1000} s`)), ENGINE_LOAD_TIMEOUT_MS);
+  try {
+    onPhase('loading-engine');
+    return await Promise.race([failed, createWavepool({
+      // Every thread exists before the module starts (Emscripten cannot
+      // start one later without the main thread's help): the pool's
+      // workers, the player's producer and analysis, and one spare.
+      wavepoolThreads: workers + 3,
+      printErr: (text) => {
+        console.warn(text);
+        if (/^worker sent an error/.test(text)) giveUp(new Error('a worker failed to load'));
+      },
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class ThreadedEngine {
+  static async start(onPhase) {
+    const requested = poolSize();
+    const Module = await loadThreaded(requested, onPhase);
+    const core = new EngineCore(Module, nextFrame);
+    onPhase('starting-workers');
+    core.startPool(requested);
+    await waitFor('the worker pool', () => core.workersRunning() >= requested);
+    const workers = core.workersRunning();
+    const ctx = new AudioContext({ latencyHint: 'interactive' });
+    const ring = core.createPlayer(ctx.sampleRate, Math.round(ctx.sampleRate * DEFAULT_TARGET_MS / 1000));
+    core.startPlayerThreads(ANALYSIS_INTERVAL_MS);
+    await waitFor('the player threads', () => core.playerThreadsRunning());
+    const output = await createOutput(ctx, { mode: 'shared', memory: Module.wasmMemory, ringAddress: ring });
+    return new ThreadedEngine(core, output, requested, workers);
+  }
+
+  constructor(core, output, requested, workers) {
+    Object.assign(this, output);
+    this.core = core;
+    this.mode = 'multithreaded';
+    this.reason = '';
+    this.requestedWorkers = requested;
+    this.workers = workers;
+  }
+
+  // Calls are synchronous and non-blocking here; async for one API.
+  async call(method, ...args) { return this.core[method](...args); }
+  async runTask(kind, trackId, opts, onProgress, signal) {
+    return this.core.runTask(kind, trackId, opts, onProgress, signal);
+  }
+  playerStatus() {
+    const s = this.core.playerStatus();
+    s.memoryBytes = this.core.memoryBytes();
+    return s;
+  }
+  snapshot() { return this.core.snapshot(); }
+}
+
+// ---- Single-threaded backend: two workers, messages --------------------
+
+class WorkerClient {
+  constructor(name) {
+    this.worker = new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module', name });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.onStatus = null;
+    this.worker.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'status') return this.onStatus?.(m);
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if ('error' in m) p.reject(new EngineError(m.error));
+      else p.resolve(m.result);
+    };
+    this.worker.onerror = (e) => {
+      const err = new EngineError(`the ${name} worker failed: ${e.message ?? 'error'}`);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+  }
+
+  call(method, args = [], transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args }, transfer);
+    });
+  }
+}
+
+const TASK_METHODS = new Set(['runTask', 'testSpectrum']);
+const TRACK_METHODS = new Set(['createTrack', 'renderDemo', 'releaseTrack']);
+
+class WorkerEngine {
+  static async start(reason, onPhase) {
+    onPhase('loading-engine');
+    const ctx = new AudioContext({ latencyHint: 'interactive' });
+    const sampleRate = ctx.sampleRate;
+    const stream = new MessageChannel();
+    const output = await createOutput(ctx, { mode: 'messages' });
+    output.node.port.postMessage({ stream: stream.port1 }, [stream.port1]);
+    const audio = new WorkerClient('wavepool audio');
+    const tasks = new WorkerClient('wavepool tasks');
+    await Promise.all([
+      audio.call('init', [{ role: 'audio', sampleRate, targetFrames: ST_TARGET_FRAMES, port: stream.port2 }],
+        [stream.port2]),
+      tasks.call('init', [{ role: 'tasks' }]),
+    ]);
+    return new WorkerEngine(output, audio, tasks, reason);
+  }
+
+  constructor(output, audio, tasks, reason) {
+    Object.assign(this, output);
+    this.audio = audio;
+    this.tasks = tasks;
+    this.mode = 'single-threaded';
+    this.reason = reason;
+    this.requestedWorkers = 0;
+    this.workers = 0;
+    this.nextTrackId = 1;
+    this.latest = null;
+    audio.onStatus = (m) => { this.latest = m; };
+  }
+
+  // Track ids are chosen here so both workers name a track alike.
+  async call(method, ...args) {
+    if (method === 'createTrack' || method === 'renderDemo') {
+      const id = this.nextTrackId++;
+      const full = method === 'createTrack' ? [args[0], args[1], args[2] ?? {}, id] : [args[0], id];
+      // The tasks worker gets a copy; the audio worker the originals.
+      await Promise.all([this.tasks.call(method, full),
+        this.audio.call(method, full, method === 'createTrack' ? args[0].map((c) => c.buffer) : [])]);
+      return id;
+    }
+    if (TRACK_METHODS.has(method))
+      return (await Promise.all([this.audio.call(method, args), this.tasks.call(method, args)]))[0];
+    return (TASK_METHODS.has(method) ? this.tasks : this.audio).call(method, args);
+  }
+
+  // Tasks run to completion in the tasks worker (the single-threaded
+  // module runs them inline), so progress jumps from 0 to 1.
+  async runTask(kind, trackId, opts, onProgress) {
+    onProgress?.(0);
+    const result = await this.tasks.call('runTask', [kind, trackId, opts]);
+    onProgress?.(1);
+    return result;
+  }
+
+  playerStatus() { return this.latest?.status ?? null; }
+  snapshot() {
+    const s = this.latest?.snapshot ?? null;
+    if (s && this.latest.consumed) s.fresh = false;
+    if (this.latest) this.latest.consumed = true;
+    return s;
+  }
+}
+
+// ---- Start -------------------------------------------------------------
+
+export async function startEngine(onPhase = () => {}) {
+  let reason = threadBlocker();
+  if (!reason) {
+    try {
+      return await ThreadedEngine.start(onPhase);
+    } catch (e) {
+      console.error('wavepool: multithreaded engine failed, falling back:', e);
+      reason = `multithreaded engine failed to start (${e?.message ?? e})`;
+    }
+  }
+  return WorkerEngine.start(reason, onPhase);
+}
+
+export { EngineError, WP_OK };
