@@ -14,81 +14,12 @@
 // each page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-// playwright-core needs node's fetch API (Headers); the flag some wasm
-// tests need (--no-experimental-fetch) removes it.
-if (typeof Headers === 'undefined') {
-  throw new Error('the browser test needs node\'s fetch API: run it without ' +
-    '--no-experimental-fetch (check NODE_OPTIONS)');
-}
-const { chromium } = await import('playwright-core');
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SITE = path.resolve(process.env.WAVEPOOL_SITE ?? path.join(ROOT, 'build', 'site'));
-const SERVE = path.join(ROOT, 'web', 'serve.py');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
-const PAGE_TIMEOUT_MS = 20000;
-const POOL_MESSAGE = /^Worker pool initialized with (\d+) workers$/;
+import {
+  POOL_MESSAGE, checkSite, get, launchBrowser, openPage, poolMessages, startServer, stopServer,
+} from './harness.mjs';
 
 // ---- Helpers -------------------------------------------------------------
-
-// Starts web/serve.py on a free port; resolves once it printed its URL.
-function startServer(extraArgs) {
-  const proc = spawn('python3', [SERVE, '--root', SITE, '--port', '0', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(
-      `serve.py printed no URL within 10 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 10000);
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/^wavepool: serving .* at (http:\/\/\S+) \((.*)\)$/m);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], banner: m[0] });
-      }
-    });
-    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.py exited early (${code ?? signal})\nstderr: ${stderr}`));
-    });
-  });
-  return { proc, ready };
-}
-
-async function stopServer(proc) {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// GET with node:http (global fetch may be disabled by NODE_OPTIONS in this
-// project, see TOOLCHAIN.md); resolves {status, headers}.
-function get(url) {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
-    }).on('error', reject);
-  });
-}
 
 // The test signal as the page describes it, quantised to float32 as the
 // page hands it to the engine, then a naive DFT in double precision with
@@ -196,22 +127,7 @@ function checkSpectrum(spectrum) {
 
 // Opens the page; resolves once window.wavepool reports ready or an error.
 async function loadPage(context, url) {
-  const page = await context.newPage();
-  const consoleMessages = [];
-  const pageErrors = [];
-  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  const response = await page.goto(url);
-  try {
-    await page.waitForFunction(() => {
-      const s = window.wavepool?.status();
-      return s && (s.ready || s.error);
-    }, null, { timeout: PAGE_TIMEOUT_MS });
-  } catch (e) {
-    const s = await page.evaluate(() => window.wavepool?.status() ?? null).catch(() => null);
-    throw new Error(`page not ready within ${PAGE_TIMEOUT_MS} ms; status ${JSON.stringify(s)}; ` +
-      `console ${JSON.stringify(consoleMessages)}; errors ${JSON.stringify(pageErrors)}`);
-  }
+  const { page, response, consoleMessages, pageErrors } = await openPage(context, url);
   // Read everything once, as plain data (never the Module).
   const data = await page.evaluate(() => ({
     status: window.wavepool.status(),
@@ -227,41 +143,22 @@ async function loadPage(context, url) {
   return { page, response, consoleMessages, pageErrors, ...data };
 }
 
-function poolMessages(consoleMessages) {
-  return consoleMessages.filter((m) => POOL_MESSAGE.test(m.text));
-}
-
 // ---- Shared browser -------------------------------------------------------
 
 let context;
-let profileDir;
+let browser;
 const servers = [];
 const spectra = {};
 
 before(async () => {
-  for (const file of ['wavepool-mt.mjs', 'wavepool-mt.wasm', 'wavepool-mt.worker.js',
-    'wavepool-st.mjs', 'wavepool-st.wasm']) {
-    const p = path.join(SITE, 'engine', file);
-    if (!existsSync(p)) {
-      throw new Error(`${p} is missing: build the site first ` +
-        '(export NODE_PATH=/usr/share/nodejs; make wasm-mt wasm-st site)');
-    }
-  }
-  assert.ok(existsSync(path.join(SITE, 'index.html')), `${SITE}/index.html is missing: run make site`);
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
-  profileDir = await mkdtemp(path.join(os.tmpdir(), 'wavepool-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 1100, height: 1200 },
-  });
+  checkSite();
+  browser = await launchBrowser();
+  context = browser.context;
 });
 
 after(async () => {
   await Promise.allSettled(servers.map(stopServer));
-  await context?.close().catch(() => {});
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 async function serve(extraArgs) {

@@ -1,0 +1,151 @@
+// Shared helpers of the browser tests (tests/e2e/*.test.mjs) and the
+// browser benchmark (bench/browser_bench.mjs): the staged site, web/serve.py
+// on a free port, headless Chromium, and a page opened with its console
+// captured.
+//
+// Environment: WAVEPOOL_SITE overrides the site directory (build/site);
+// CHROMIUM the browser binary (/usr/bin/chromium).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SITE = path.resolve(process.env.WAVEPOOL_SITE ?? path.join(ROOT, 'build', 'site'));
+export const SERVE = path.join(ROOT, 'web', 'serve.py');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+export const PAGE_TIMEOUT_MS = 20000;
+export const POOL_MESSAGE = /^Worker pool initialized with (\d+) workers$/;
+
+// playwright-core needs node's fetch API (Headers); the flag some wasm
+// tests need (--no-experimental-fetch) removes it.
+export async function loadChromium() {
+  if (typeof Headers === 'undefined') {
+    throw new Error('the browser test needs node\'s fetch API: run it without ' +
+      '--no-experimental-fetch (check NODE_OPTIONS)');
+  }
+  return (await import('playwright-core')).chromium;
+}
+
+// Throws unless the staged site (both engine modules and the page) and the
+// browser exist.
+export function checkSite() {
+  for (const file of ['wavepool-mt.mjs', 'wavepool-mt.wasm', 'wavepool-mt.worker.js',
+    'wavepool-st.mjs', 'wavepool-st.wasm']) {
+    const p = path.join(SITE, 'engine', file);
+    if (!existsSync(p)) {
+      throw new Error(`${p} is missing: build the site first ` +
+        '(export NODE_PATH=/usr/share/nodejs; make wasm-mt wasm-st site)');
+    }
+  }
+  if (!existsSync(path.join(SITE, 'index.html')))
+    throw new Error(`${SITE}/index.html is missing: run make site`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium)`);
+}
+
+// Headless Chromium with a fresh profile; resolves {context, close()}.
+export async function launchBrowser(viewport = { width: 1100, height: 1200 }) {
+  const chromium = await loadChromium();
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'wavepool-e2e-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport,
+    });
+  } catch (e) {
+    await rm(profileDir, { recursive: true, force: true });
+    throw e;
+  }
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(profileDir, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+// Starts web/serve.py on a free port; `ready` resolves {proc, url, banner}
+// once it printed its URL.
+export function startServer(extraArgs) {
+  const proc = spawn('python3', [SERVE, '--root', SITE, '--port', '0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(
+      `serve.py printed no URL within 10 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 10000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/^wavepool: serving .* at (http:\/\/\S+) \((.*)\)$/m);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1], banner: m[0] });
+      }
+    });
+    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.py exited early (${code ?? signal})\nstderr: ${stderr}`));
+    });
+  });
+  return { proc, ready };
+}
+
+export async function stopServer(proc) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// GET with node:http (global fetch may be disabled by NODE_OPTIONS in this
+// project, see TOOLCHAIN.md); resolves {status, headers}.
+export function get(url) {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
+    }).on('error', reject);
+  });
+}
+
+// Opens `url` in a new page with its console and uncaught errors captured;
+// resolves once window.wavepool reports ready or an error (else throws
+// with what the page said). Returns {page, response, consoleMessages,
+// pageErrors}; both arrays keep filling while the page lives.
+export async function openPage(context, url, { initScript } = {}) {
+  const page = await context.newPage();
+  const consoleMessages = [];
+  const pageErrors = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  if (initScript) await page.addInitScript(initScript);
+  const response = await page.goto(url);
+  try {
+    await page.waitForFunction(() => {
+      const s = window.wavepool?.status();
+      return s && (s.ready || s.error);
+    }, null, { timeout: PAGE_TIMEOUT_MS });
+  } catch (e) {
+    const s = await page.evaluate(() => window.wavepool?.status() ?? null).catch(() => null);
+    throw new Error(`page not ready within ${PAGE_TIMEOUT_MS} ms; status ${JSON.stringify(s)}; ` +
+      `console ${JSON.stringify(consoleMessages)}; errors ${JSON.stringify(pageErrors)}`);
+  }
+  return { page, response, consoleMessages, pageErrors };
+}
+
+export function poolMessages(consoleMessages) {
+  return consoleMessages.filter((m) => POOL_MESSAGE.test(m.text));
+}
