@@ -165,3 +165,14 @@ printf '%-40s %8.2f s\n' "wavepool analyze (R128 + peaks + RMS/DC)" "$wp_analyze
     "wavepool normalize --peak -3" "$wp_norm" "sox --norm=-3" "$sox_norm"
 awk -v a="$wp_analyze" -v b="$sox_stats" -v c="$wp_norm" -v d="$sox_norm" \
     'BEGIN { printf "ratios: analyze/stats %.2f, normalize/sox %.2f (below 1: wavepool faster)\n", a / b, c / d }'
+
+# The browser: a long task on the pool against the same work on the main
+# thread, in headless Chromium (bench/browser_bench.mjs; needs the staged
+# site, make site). Without the --no-experimental-fetch flag: playwright
+# needs node's fetch.
+echo
+if [ -f build/site/engine/wavepool-mt.mjs ] && [ -f build/site/engine/wavepool-st.mjs ]; then
+    node bench/browser_bench.mjs
+else
+    echo "bench: build/site is missing (make site): browser benchmark skipped" >&2
+fi

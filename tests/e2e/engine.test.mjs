@@ -22,7 +22,8 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  POOL_MESSAGE, ROOT, checkSite, launchBrowser, openPage, poolMessages, startServer, stopServer,
+  POOL_MESSAGE, ROOT, checkSite, intervalStats, launchBrowser, openPage, pageLoadTestTrack,
+  pageMeasureSpectrogram, poolMessages, startServer, stopServer,
 } from './harness.mjs';
 
 const ARTIFACTS = path.resolve(process.env.WAVEPOOL_SCREENSHOT_DIR ?? path.join(ROOT, 'build', 'test-artifacts'));
@@ -48,11 +49,6 @@ function errorsOf(r) {
     pageErrors: r.pageErrors,
     consoleErrors: r.consoleMessages.filter((m) => m.type === 'error'),
   };
-}
-
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const fmt = (v, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
@@ -337,29 +333,7 @@ for (const m of MODES) {
     });
 
     test('a spectrogram of a 10-minute track runs while the demo plays, without jank', { timeout: 90000 }, async (t) => {
-      // The track is generated here: a 1 kHz sine at -12 dBFS plus white
-      // noise at -40 dBFS RMS on both channels, at the output's rate.
-      const loaded = await page.evaluate(async (seconds) => {
-        const wp = window.wavepool;
-        const rate = wp.status().sampleRate;
-        const frames = seconds * rate;
-        const channels = [new Float32Array(frames), new Float32Array(frames)];
-        const amp = 10 ** (-12 / 20);
-        const noise = 10 ** (-40 / 20) * Math.sqrt(3); // uniform +-a has RMS a / sqrt(3)
-        let seed = 0x2545f491;
-        const rnd = () => {
-          seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-          return (seed >>> 0) / 2 ** 31 - 1;
-        };
-        const w = (2 * Math.PI * 1000) / rate;
-        for (let i = 0; i < frames; i++) {
-          const s = amp * Math.sin(w * (i % rate)); // 1 kHz: whole periods per second
-          channels[0][i] = s + noise * rnd();
-          channels[1][i] = s + noise * rnd();
-        }
-        const info = await wp.loadPcm(channels, rate, 'long-10min');
-        return { id: info.id, duration: info.duration, frames, rate };
-      }, LONG_TRACK_SECONDS);
+      const loaded = await page.evaluate(pageLoadTestTrack, LONG_TRACK_SECONDS);
       assert.equal(loaded.duration, LONG_TRACK_SECONDS);
       assert.notEqual(loaded.id, demoId);
       // The demo loops (end 0 = its end) so it plays through however long
@@ -367,64 +341,12 @@ for (const m of MODES) {
       await call(page, 'loadDemo');
       await call(page, 'setLoop', true, 0, 0);
       await call(page, 'play');
-      const res = await page.evaluate(async (trackId) => {
-        const wp = window.wavepool;
-        const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-        const longTasks = [];
-        const observer = new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
-        });
-        observer.observe({ type: 'longtask', buffered: true });
-        await wait(500); // playing again, and past the long tasks of loading the track
-        const before = wp.status();
-        const frames = [];
-        let running = true;
-        const onFrame = () => {
-          frames.push(performance.now());
-          if (running) requestAnimationFrame(onFrame);
-        };
-        requestAnimationFrame(onFrame);
-        let maxUnderruns = before.underruns;
-        const watch = setInterval(() => { maxUnderruns = Math.max(maxUnderruns, wp.status().underruns); }, 50);
-        const t0 = performance.now();
-        let result;
-        let during;
-        try {
-          const task = wp.startTask('spectrogram', { fftSize: 2048, hop: 256, trackId });
-          await wait(50);
-          during = wp.status();
-          result = await task.promise;
-        } finally {
-          running = false;
-          clearInterval(watch);
-        }
-        const t1 = performance.now();
-        await wait(200); // long-task entries arrive after the task that caused them
-        observer.disconnect();
-        const after = wp.status();
-        // Spot check: a row in the middle peaks at 1 kHz, about -12 dB less
-        // the Hann scalloping of 1000 / binHz.
-        const row = Math.floor(result.rows / 2) * result.bins;
-        let peak = 1;
-        for (let k = 1; k < result.bins; k++) if (result.data[row + k] > result.data[row + peak]) peak = k;
-        const intervals = [];
-        for (let i = 1; i < frames.length; i++) intervals.push(frames[i] - frames[i - 1]);
-        return {
-          t0, t1, elapsedMs: result.elapsedMs, rows: result.rows, bins: result.bins,
-          peakBin: peak, peakDb: result.data[row + peak],
-          longTasks: longTasks.filter((e) => e.start < t1 && e.start + e.duration > t0),
-          allLongTasks: longTasks.length,
-          intervals,
-          before, during, after, maxUnderruns,
-        };
-      }, loaded.id);
-      const sorted = [...res.intervals].sort((a, b) => a - b);
-      const p50 = percentile(sorted, 50);
-      const p99 = percentile(sorted, 99);
+      const res = await page.evaluate(pageMeasureSpectrogram, { trackId: loaded.id, fftSize: 2048, hop: 256 });
+      const { p50, p99, max } = intervalStats(res.intervals);
       const underrunDelta = res.maxUnderruns - res.before.underruns;
       t.diagnostic(`spectrogram of ${LONG_TRACK_SECONDS} s stereo (fftSize 2048, hop 256): ${res.rows} rows x ` +
         `${res.bins} bins in ${fmt(res.elapsedMs, 0)} ms; ${res.intervals.length} frames, interval p50 ` +
-        `${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(sorted[sorted.length - 1], 1)} ms; long tasks ` +
+        `${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms; long tasks ` +
         `during the task: ${res.longTasks.length} ${JSON.stringify(res.longTasks.map((e) => Math.round(e.duration)))}` +
         ` (${res.allLongTasks} in the page so far); underruns ${res.before.underruns} -> ${res.maxUnderruns}; ` +
         `position ${fmt(res.before.position)} -> ${fmt(res.after.position)} s (looping)`);

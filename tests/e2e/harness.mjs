@@ -149,3 +149,100 @@ export async function openPage(context, url, { initScript } = {}) {
 export function poolMessages(consoleMessages) {
   return consoleMessages.filter((m) => POOL_MESSAGE.test(m.text));
 }
+
+// ---- Page functions (run with page.evaluate; self-contained) ---------------
+
+// Generates a stereo track in the page at the output's rate, a 1 kHz sine
+// at -12 dBFS plus white noise at -40 dBFS RMS on each channel, and hands
+// it to the engine with window.wavepool.loadPcm (which makes it the current
+// track). Resolves {id, duration, frames, rate}.
+export async function pageLoadTestTrack(seconds) {
+  const wp = window.wavepool;
+  const rate = wp.status().sampleRate;
+  const frames = seconds * rate;
+  const channels = [new Float32Array(frames), new Float32Array(frames)];
+  const amp = 10 ** (-12 / 20);
+  const noise = 10 ** (-40 / 20) * Math.sqrt(3); // uniform +-a has RMS a / sqrt(3)
+  let seed = 0x2545f491;
+  const rnd = () => {
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 31 - 1;
+  };
+  const w = (2 * Math.PI * 1000) / rate;
+  for (let i = 0; i < frames; i++) {
+    const s = amp * Math.sin(w * (i % rate)); // 1 kHz: whole periods per second
+    channels[0][i] = s + noise * rnd();
+    channels[1][i] = s + noise * rnd();
+  }
+  const info = await wp.loadPcm(channels, rate, `test-${seconds}s`);
+  return { id: info.id, duration: info.duration, frames, rate };
+}
+
+// Runs window.wavepool's spectrogram task on track `trackId` and records,
+// from its start to its result: the main thread's long tasks (> 50 ms,
+// PerformanceObserver), the intervals between animation frames, and the
+// largest underrun count seen (status() every 50 ms). Returns plain
+// numbers, never the result data; the peak bin of the middle row is a
+// spot check that the task computed something.
+export async function pageMeasureSpectrogram({ trackId, fftSize, hop }) {
+  const wp = window.wavepool;
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
+  });
+  observer.observe({ type: 'longtask', buffered: true });
+  await wait(500); // past the long tasks of whatever came before
+  const before = wp.status();
+  const frames = [];
+  let running = true;
+  const onFrame = () => {
+    frames.push(performance.now());
+    if (running) requestAnimationFrame(onFrame);
+  };
+  requestAnimationFrame(onFrame);
+  let maxUnderruns = before.underruns;
+  const watch = setInterval(() => { maxUnderruns = Math.max(maxUnderruns, wp.status().underruns); }, 50);
+  const t0 = performance.now();
+  let result;
+  let during;
+  try {
+    const task = wp.startTask('spectrogram', { fftSize, hop, trackId });
+    await wait(50);
+    during = wp.status();
+    result = await task.promise;
+  } finally {
+    running = false;
+    clearInterval(watch);
+  }
+  const t1 = performance.now();
+  await wait(200); // long-task entries arrive after the task that caused them
+  observer.disconnect();
+  const after = wp.status();
+  const row = Math.floor(result.rows / 2) * result.bins;
+  let peak = 1;
+  for (let k = 1; k < result.bins; k++) if (result.data[row + k] > result.data[row + peak]) peak = k;
+  const intervals = [];
+  for (let i = 1; i < frames.length; i++) intervals.push(frames[i] - frames[i - 1]);
+  return {
+    t0, t1, elapsedMs: result.elapsedMs, rows: result.rows, bins: result.bins,
+    peakBin: peak, peakDb: result.data[row + peak],
+    longTasks: longTasks.filter((e) => e.start < t1 && e.start + e.duration > t0),
+    allLongTasks: longTasks.length,
+    intervals, before, during, after, maxUnderruns,
+  };
+}
+
+// ---- Numbers -------------------------------------------------------------
+
+// Nearest-rank percentile of an ascending array.
+export function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function intervalStats(intervals) {
+  const sorted = [...intervals].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN };
+}
