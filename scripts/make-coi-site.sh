@@ -13,7 +13,7 @@
 set -euo pipefail
 
 usage() { echo "usage: $0 OUT_DIR [SITE_DIR]" >&2; exit 2; }
-[ $# -ge 1 ] && [ $# -le 2 ] && [ -n "$1" ] || usage
+if [ $# -lt 1 ] || [ $# -gt 2 ] || [ -z "$1" ]; then usage; fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
