@@ -460,7 +460,7 @@ static void play_bar(block *b, int64_t bar)
     const float *hv = section == 0 ? hats_intro : section == 2 ? hats_lift : hats_groove;
     for (int k = 0; k < 16; k++)
         if (hv[k] > 0.0f)
-            noise_hit(b, HAT, 0x4a7e0002u, step_frame(s, base + k), 0.5f * hv[k], &hat_env);
+            noise_hit(b, HAT, 0x4a7e0002u, step_frame(s, base + k), 0.65f * hv[k], &hat_env);
     if (section == 2)
         for (int k = 2; k < 16; k += 4)
             noise_hit(b, HAT, 0x4a7e0002u, step_frame(s, base + k), 0.22f, &open_hat_env);
