@@ -50,8 +50,9 @@ for preset in native asan wasm-mt wasm-st; do
     run_suite "unit/$preset" ctest --test-dir "build/$preset" --output-on-failure
 done
 # TSan where threads meet: the pool, the ring, the chain's parameter slots
-# and the jobs on the pool (the DSP modules are single-threaded).
-run_suite "unit/tsan" ctest --test-dir build/tsan --output-on-failure -R 'test_(pool|ring|chain|jobs)'
+# the jobs on the pool and the player's threads (the DSP modules are
+# single-threaded).
+run_suite "unit/tsan" ctest --test-dir build/tsan --output-on-failure -R 'test_(pool|ring|chain|jobs|player)'
 run_suite "unit/valgrind" valgrind_pool_and_ring
 # node's fetch breaks the Emscripten 3.1.6 loader; playwright needs it, so
 # the flag goes to the wasm suite only.
