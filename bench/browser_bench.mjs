@@ -9,6 +9,7 @@
 //       module imported into the (threaded) page itself, a pool of 0
 //       workers, _wpb_spectrogram_submit runs the job before it returns.
 //       A deliberate bad example, to show what the pool saves.
+// (0)  the same pages with no task, as a baseline.
 // For each: task time (to the result copied out of wasm memory, as
 // runTask returns it), animation-frame intervals p50/p99/max and the
 // main thread's long tasks (> 50 ms) from start to result, and underruns.
@@ -28,6 +29,7 @@ const SECONDS = Math.round(Number(process.env.WP_BENCH_MINUTES ?? 10) * 60);
 const FFT_SIZE = 2048;
 const HOP = 256;
 const TTI_LOADS = 3;
+const BASELINE_MS = 3000;
 
 // Records when window.wavepool first reports ready, in ms since
 // navigation start (performance.now()'s origin), polled every 5 ms.
@@ -167,13 +169,20 @@ async function main() {
         await wp.setLoop(true, 0, 0);
         await wp.play();
       });
-      const r = await page.evaluate(pageMeasureSpectrogram, { trackId: track.id, fftSize: FFT_SIZE, hop: HOP });
+      const r = await page.evaluate(pageMeasureSpectrogram,
+        { trackId: track.id, fftSize: FFT_SIZE, hop: HOP, baselineMs: BASELINE_MS });
+      rows.push({
+        key: mode === 'threaded' ? '0' : '0f',
+        name: `(0) no task, ${mode === 'threaded' ? 'threaded' : 'fallback'} page (${BASELINE_MS / 1000} s)`,
+        ms: NaN, rows: 0, frames: intervalStats(r.baseline.intervals), longTasks: r.baseline.longTasks.length,
+        longestTask: Math.max(0, ...r.baseline.longTasks.map((e) => e.duration)), underruns: r.baseline.underruns,
+      });
       rows.push({
         key: mode === 'threaded' ? 'a' : 'a2',
         name: mode === 'threaded' ? `(a) pool, threaded page, ${s.workers} worker(s)` : '(a2) tasks worker, fallback page',
         ms: r.elapsedMs, rows: r.rows, frames: intervalStats(r.intervals), longTasks: r.longTasks.length,
         longestTask: Math.max(0, ...r.longTasks.map((e) => e.duration)),
-        underruns: r.maxUnderruns - r.before.underruns,
+        underruns: r.underruns,
       });
       if (mode === 'threaded') {
         // (b) in a fresh threaded page, the demo playing as in (a).
@@ -206,12 +215,12 @@ async function main() {
       `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC | load average at the end ` +
       `${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
     console.log(`spectrogram of a ${SECONDS / 60}-minute stereo ${info.rate / 1000} kHz track ` +
-      `(fftSize ${FFT_SIZE}, hop ${HOP}, ${rows[0].rows} rows), the demo playing; frame intervals and ` +
+      `(fftSize ${FFT_SIZE}, hop ${HOP}, ${rows.find((r) => r.key === 'a').rows} rows), the demo playing; frame intervals and ` +
       'long tasks (> 50 ms) of the main thread from start to result');
     const format = (cells) => cells[0].padEnd(42) + cells.slice(1).map((c, i) => c.padStart([9, 7, 8, 8, 9, 7, 11, 10][i])).join('');
     console.log(format(['case', 'task ms', 'frames', 'p50 ms', 'p99 ms', 'max ms', 'long', 'longest ms', 'underruns']));
     for (const r of rows) {
-      console.log(format([r.name, r.ms.toFixed(0), String(r.frames.count), r.frames.p50.toFixed(1),
+      console.log(format([r.name, Number.isNaN(r.ms) ? '-' : r.ms.toFixed(0), String(r.frames.count), r.frames.p50.toFixed(1),
         r.frames.p99.toFixed(1), r.frames.max.toFixed(1), String(r.longTasks), r.longestTask.toFixed(0),
         String(r.underruns)]));
     }

@@ -346,13 +346,18 @@ for (const m of MODES) {
       await call(page, 'play');
       const res = await page.evaluate(pageMeasureSpectrogram, { trackId: loaded.id, fftSize: 2048, hop: 256 });
       const { p50, p99, max } = intervalStats(res.intervals);
-      const underrunDelta = res.maxUnderruns - res.before.underruns;
+      const base = intervalStats(res.baseline.intervals);
+      const underrunDelta = res.underruns;
       t.diagnostic(`spectrogram of ${LONG_TRACK_SECONDS} s stereo (fftSize 2048, hop 256): ${res.rows} rows x ` +
         `${res.bins} bins in ${fmt(res.elapsedMs, 0)} ms; ${res.intervals.length} frames, interval p50 ` +
         `${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms; long tasks ` +
         `during the task: ${res.longTasks.length} ${JSON.stringify(res.longTasks.map((e) => Math.round(e.duration)))}` +
-        ` (${res.allLongTasks} in the page so far); underruns ${res.before.underruns} -> ${res.maxUnderruns}; ` +
+        ` (${res.allLongTasks} in the page so far); underruns ${res.underruns} (count ${res.underrunsBefore} -> ${res.underrunsAfter}); ` +
         `position ${fmt(res.before.position)} -> ${fmt(res.after.position)} s (looping)`);
+      t.diagnostic(`baseline, ${fmt(res.baseline.ms, 0)} ms before the task: ${base.count} frames, p50 ` +
+        `${fmt(base.p50, 1)} ms, p99 ${fmt(base.p99, 1)} ms, max ${fmt(base.max, 1)} ms; long tasks ` +
+        `${JSON.stringify(res.baseline.longTasks.map((e) => Math.round(e.duration)))}; underruns ` +
+        `${res.baseline.underruns}; load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
       // The task ran on the long track while the demo kept playing.
       assert.equal(res.during.track.id, demoId, 'the demo is no longer the current track');
       assert.equal(res.during.playing, true);

@@ -181,10 +181,13 @@ export async function pageLoadTestTrack(seconds) {
 // Runs window.wavepool's spectrogram task on track `trackId` and records,
 // from its start to its result: the main thread's long tasks (> 50 ms,
 // PerformanceObserver), the intervals between animation frames, and the
-// largest underrun count seen (status() every 50 ms). Returns plain
+// underruns (the largest count seen, status() every 50 ms, less the count
+// at the start). The same is recorded
+// over `baselineMs` before the task (what the page does without it: on a
+// busy machine the main thread's tasks stretch too). Returns plain
 // numbers, never the result data; the peak bin of the middle row is a
 // spot check that the task computed something.
-export async function pageMeasureSpectrogram({ trackId, fftSize, hop }) {
+export async function pageMeasureSpectrogram({ trackId, fftSize, hop, baselineMs = 1000 }) {
   const wp = window.wavepool;
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const longTasks = [];
@@ -203,7 +206,10 @@ export async function pageMeasureSpectrogram({ trackId, fftSize, hop }) {
   requestAnimationFrame(onFrame);
   let maxUnderruns = before.underruns;
   const watch = setInterval(() => { maxUnderruns = Math.max(maxUnderruns, wp.status().underruns); }, 50);
+  const b0 = performance.now();
+  await wait(baselineMs);
   const t0 = performance.now();
+  const underrunsAtStart = wp.status().underruns;
   let result;
   let during;
   try {
@@ -223,13 +229,18 @@ export async function pageMeasureSpectrogram({ trackId, fftSize, hop }) {
   let peak = 1;
   for (let k = 1; k < result.bins; k++) if (result.data[row + k] > result.data[row + peak]) peak = k;
   const intervals = [];
-  for (let i = 1; i < frames.length; i++) intervals.push(frames[i] - frames[i - 1]);
+  const baseline = [];
+  for (let i = 1; i < frames.length; i++) (frames[i] <= t0 ? baseline : intervals).push(frames[i] - frames[i - 1]);
+  const overlapping = (from, to) => longTasks.filter((e) => e.start < to && e.start + e.duration > from);
   return {
     t0, t1, elapsedMs: result.elapsedMs, rows: result.rows, bins: result.bins,
     peakBin: peak, peakDb: result.data[row + peak],
-    longTasks: longTasks.filter((e) => e.start < t1 && e.start + e.duration > t0),
+    longTasks: overlapping(t0, t1),
     allLongTasks: longTasks.length,
-    intervals, before, during, after, maxUnderruns,
+    intervals, before, during, after,
+    underruns: maxUnderruns - underrunsAtStart, underrunsBefore: before.underruns, underrunsAfter: maxUnderruns,
+    baseline: { ms: t0 - b0, intervals: baseline, longTasks: overlapping(b0, t0),
+      underruns: underrunsAtStart - before.underruns },
   };
 }
 
