@@ -132,16 +132,31 @@ export async function openPage(context, url, { initScript } = {}) {
   page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   if (initScript) await page.addInitScript(initScript);
+  // An uncaught error that leaves no window.wavepool 2 s later (a script
+  // that did not parse, say) ends the wait early.
+  let onError;
+  const broken = new Promise((resolve, reject) => {
+    onError = () => setTimeout(() => {
+      page.evaluate(() => typeof window.wavepool).then((type) => {
+        if (type === 'undefined') reject(new Error('window.wavepool is undefined after an uncaught error'));
+      }, () => {});
+    }, 2000);
+    page.on('pageerror', onError);
+  });
+  broken.catch(() => {});
   const response = await page.goto(url);
   try {
-    await page.waitForFunction(() => {
+    await Promise.race([broken, page.waitForFunction(() => {
       const s = window.wavepool?.status();
       return s && (s.ready || s.error);
-    }, null, { timeout: PAGE_TIMEOUT_MS });
+    }, null, { timeout: PAGE_TIMEOUT_MS })]);
   } catch (e) {
     const s = await page.evaluate(() => window.wavepool?.status() ?? null).catch(() => null);
-    throw new Error(`page not ready within ${PAGE_TIMEOUT_MS} ms; status ${JSON.stringify(s)}; ` +
-      `console ${JSON.stringify(consoleMessages)}; errors ${JSON.stringify(pageErrors)}`);
+    throw new Error(`page not ready (${e.message.split('\n')[0]}); ` +
+      `status ${JSON.stringify(s)}; console ${JSON.stringify(consoleMessages)}; ` +
+      `errors ${JSON.stringify(pageErrors)}`);
+  } finally {
+    page.off('pageerror', onError);
   }
   return { page, response, consoleMessages, pageErrors };
 }
