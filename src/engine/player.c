@@ -145,6 +145,7 @@ struct wp_player {
     wp_fft *fft;
     float *window, *fft_in, *fft_out, *fft_work, *power, *frames;
     uint64_t analyzed64;         /* played frames at the previous snapshot */
+    _Atomic uint32_t analyses;   /* release after each analysis's reads; see produce */
     int analyzed_any;
     snapshot snaps[3];
     triple_index snap_tb;
@@ -400,6 +401,7 @@ wp_status wp_player_create(const wp_player_config *config, wp_player **out)
     atomic_init(&p->load_bits, 0);
     atomic_init(&p->blocks, 0);
     atomic_init(&p->map_count, 0);
+    atomic_init(&p->analyses, 0);
     triple_init(&p->snap_tb);
     atomic_init(&p->quit, 0);
     atomic_init(&p->running, 0);
@@ -842,6 +844,12 @@ static double now_seconds(void)
 size_t wp_player_produce(wp_player *p)
 {
     double t0 = now_seconds();
+    /* Orders the analysis's past reads of ring frames before the writes
+     * that reuse their slots (the producer reaches a slot about capacity -
+     * target frames after the consumer read it; the analysis is done with
+     * it long before), so the two threads never touch a slot unordered
+     * unless the analysis was that late, which it detects (WP_PENDING). */
+    (void)atomic_load_explicit(&p->analyses, memory_order_acquire);
     uint32_t r = atomic_load_explicit(ring_index(p->ring, WP_RING_OFFSET_READ), memory_order_acquire);
     uint64_t played = atomic_load_explicit(&p->played64, memory_order_relaxed);
     atomic_store_explicit(&p->played64, played + (uint32_t)(r - (uint32_t)played), memory_order_relaxed);
@@ -934,6 +942,7 @@ wp_status wp_player_analyze(wp_player *p, uint32_t played_index)
     /* Were any of those frames overwritten while we copied them? The
      * producer may also be writing the block after the write index. */
     uint32_t w = atomic_load_explicit(write_index, memory_order_acquire);
+    atomic_fetch_add_explicit(&p->analyses, 1, memory_order_release);
     uint32_t oldest = played_index - (uint32_t)(peak_count > n ? peak_count : n);
     if ((uint64_t)(uint32_t)(w - oldest) + p->cfg.block_frames > capacity)
         return WP_PENDING;

@@ -906,7 +906,7 @@ static void threads_stream_continuously(void **state)
     assert_int_equal(wp_player_create(&c, &p), WP_OK);
     assert_int_equal(wp_chain_set(wp_player_chain(p), WP_CHAIN_EQ_ON, 0), WP_OK);
     assert_int_equal(wp_chain_set(wp_player_chain(p), WP_CHAIN_LIMITER_ON, 0), WP_OK);
-    const size_t track_frames = 48000, n = 24000;
+    const size_t track_frames = 48000;
     test_track *t = track_new(track_frames, 2);
     for (size_t i = 0; i < track_frames; i++)
         t->ch[0][i] = (float)i * RAMP_STEP, t->ch[1][i] = 0.25f;
@@ -921,6 +921,7 @@ static void threads_stream_continuously(void **state)
     track_free(t);
 #else
     assert_int_equal(st, WP_OK);
+    const size_t n = 24000;
     assert_int_equal(wp_player_threads_running(p), 1);
     assert_int_equal(wp_player_start_threads(p, 5.0), WP_ERR_INVALID_ARGUMENT);
     consumer cons = {p, stream_new(n), n};
@@ -941,10 +942,16 @@ static void threads_stream_continuously(void **state)
     double end_pos = position_now(p);
     wp_player_status s;
     wp_player_get_status(p, &s);
-    /* A snapshot arrives (the analysis thread runs every 5 ms). */
-    wp_player_meters m;
-    while (wp_player_read_snapshot(p, NULL, 0, &m) < 0)
+    /* The analysis thread (every 5 ms) publishes a snapshot of the last
+     * window read: right channel 0.25 throughout, so its RMS is 0.25. */
+    wp_player_meters m = {{0, 0}, {0, 0}, 0};
+    int waits = 0;
+    while ((wp_player_read_snapshot(p, NULL, 0, &m) < 0 || fabs(m.rms[1] - 0.25) > 1e-6) && waits < 5000) {
         nap_ms(2.0);
+        waits++;
+    }
+    if (fabs(m.rms[1] - 0.25) > 1e-6)
+        fail_msg("no snapshot of the final window: rms %.9f", m.rms[1]);
     wp_player_destroy(p);
 
     size_t latency = 0;
@@ -963,8 +970,8 @@ static void threads_stream_continuously(void **state)
             fail_msg("frame %zu: %.9g %.9g, want %.9g %.9g", k, cons.out[2 * k], cons.out[2 * k + 1], want_l,
                      want_r);
     }
-    print_message("# threaded: %zu frames continuous; position %.4f -> %.4f s, %u underruns, peak %.3f\n", n,
-                  first, end_pos, s.underruns, m.peak[1]);
+    print_message("# threaded: %zu frames continuous; position %.4f -> %.4f s, %u underruns, snapshot rms %.6f\n",
+                  n, first, end_pos, s.underruns, m.rms[1]);
     assert_int_equal(decreases, 0);
     if (!(end_pos > first))
         fail_msg("position did not advance: %.6f -> %.6f", first, end_pos);
