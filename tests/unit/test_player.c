@@ -727,6 +727,82 @@ static void generator_source(void **state)
     wp_gen_destroy(ref);
 }
 
+/* A generator seeks by rendering up to the target (bounded per block): the
+ * stream then continues exactly as a generator rendered from frame 0 to
+ * there. A finite generator (a sweep) ends like a track. */
+static void generator_seek_and_end(void **state)
+{
+    (void)state;
+    wp_player_config c = small_config();
+    wp_player *p = make_player(&c);
+    wp_gen_config gc;
+    assert_int_equal(wp_gen_default_config(WP_GEN_SAW, &gc), WP_OK);
+    gc.freq_hz = 97.0;
+    gc.level_dbfs = -3.0;
+    wp_gen *g = NULL, *ref = NULL;
+    assert_int_equal(wp_gen_create(&gc, RATE, &g), WP_OK);
+    assert_int_equal(wp_gen_create(&gc, RATE, &ref), WP_OK);
+    assert_int_equal(wp_player_set_generator(p, g), WP_OK);
+    assert_int_equal(wp_player_set_source(p, WP_PLAYER_SOURCE_GENERATOR), WP_OK);
+    wp_player_play(p);
+    pump(p, NULL, 700, 40);
+    const double seconds = 3.0; /* 24000 frames: 24 blocks of skipping at 32 blocks per block */
+    const size_t target = 24000, n = 4000, fade = (size_t)fade_frames();
+    assert_int_equal(wp_player_seek(p, seconds), WP_OK);
+    float *y = stream_new(n);
+    pump(p, y, n, 40);
+    float *r = test_zeros(target + n);
+    assert_int_equal(wp_gen_render(ref, r, target + n), WP_OK);
+    /* Where the fully faded-in stretch starts: 64 frames equal to
+     * ref[target + fade ...]. */
+    size_t hit = n;
+    for (size_t k = 0; k + 64 < n && hit == n; k++) {
+        size_t j = 0;
+        while (j < 64 && y[2 * (k + j)] == r[target + fade + j])
+            j++;
+        if (j == 64)
+            hit = k;
+    }
+    if (hit == n)
+        fail_msg("generator frames after the seek to %zu never came out", target);
+    size_t first = hit - fade;
+    for (size_t j = 0; j < fade; j++) {
+        double want = r[target + j] * (double)(j + 1) / (double)fade;
+        if (fabs(y[2 * (first + j)] - want) > 1e-6)
+            fail_msg("fade-in frame %zu: %.9g, want %.9g", j, y[2 * (first + j)], want);
+    }
+    for (size_t k = hit; k < n; k++)
+        if (y[2 * k] != r[target + fade + (k - hit)] || y[2 * k + 1] != y[2 * k])
+            fail_msg("frame %zu after the generator seek differs", k);
+    double pos = position_now(p);
+    if (fabs(pos - (double)(target + n - first) / RATE) > 1e-12)
+        fail_msg("position %.9f after the generator seek, want %.9f", pos, (double)(target + n - first) / RATE);
+    print_message("# generator seek to frame %zu: exact after %zu frames of fade out and skipping\n", target, first);
+    free(y);
+    free(r);
+
+    /* A 50 ms log sweep: 400 frames, then ended. */
+    wp_gen *sweep = NULL;
+    assert_int_equal(wp_gen_default_config(WP_GEN_LOGSWEEP, &gc), WP_OK);
+    gc.sweep_duration_s = 0.05;
+    gc.freq_end_hz = 3000.0;
+    assert_int_equal(wp_gen_create(&gc, RATE, &sweep), WP_OK);
+    assert_int_equal(wp_player_set_generator(p, sweep), WP_OK);
+    assert_int_equal(wp_player_seek(p, 0.051), WP_ERR_OUT_OF_RANGE);
+    wp_player_play(p);
+    pump(p, NULL, 1500, 40);
+    wp_player_status s;
+    wp_player_get_status(p, &s);
+    assert_int_equal(s.ended, 1);
+    assert_int_equal(s.playing, 0);
+    assert_true(s.position_s == 0.05 && s.duration_s == 0.05);
+    assert_int_equal(wp_player_uses_generator(p, g), 0);
+    wp_player_destroy(p);
+    wp_gen_destroy(g);
+    wp_gen_destroy(ref);
+    wp_gen_destroy(sweep);
+}
+
 /* ---- analysis ---- */
 
 static void spectrum_of_a_full_scale_sine(void **state)
@@ -996,6 +1072,7 @@ int main(void)
         cmocka_unit_test(position_follows_consumer),
         cmocka_unit_test(track_hand_over),
         cmocka_unit_test(generator_source),
+        cmocka_unit_test(generator_seek_and_end),
         cmocka_unit_test(spectrum_of_a_full_scale_sine),
         cmocka_unit_test(meters_of_a_known_sine),
         cmocka_unit_test(overwritten_window_and_triple_buffer),
