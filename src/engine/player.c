@@ -253,10 +253,12 @@ static void map_add(wp_player *p, uint32_t start, int64_t frame, int64_t duratio
 {
     uint32_t n = atomic_load_explicit(&p->map_count, memory_order_relaxed);
     map_entry *e = &p->map[n & p->map_mask];
-    atomic_store_explicit(&e->start, start, memory_order_relaxed);
-    atomic_store_explicit(&e->flags, advancing ? 1u : 0u, memory_order_relaxed);
-    atomic_store_explicit(&e->frame, frame, memory_order_relaxed);
-    atomic_store_explicit(&e->duration, duration, memory_order_relaxed);
+    /* Release per field: a reader that sees any of them also sees the
+     * count that says this slot is being rewritten (see map_lookup). */
+    atomic_store_explicit(&e->start, start, memory_order_release);
+    atomic_store_explicit(&e->flags, advancing ? 1u : 0u, memory_order_release);
+    atomic_store_explicit(&e->frame, frame, memory_order_release);
+    atomic_store_explicit(&e->duration, duration, memory_order_release);
     atomic_store_explicit(&p->map_count, n + 1, memory_order_release);
 }
 
@@ -277,15 +279,15 @@ static map_hit map_lookup(const wp_player *p, uint32_t played)
         int64_t frame = 0, duration = 0;
         for (;;) {
             const map_entry *e = &p->map[k & p->map_mask];
-            start = atomic_load_explicit(&e->start, memory_order_relaxed);
-            flags = atomic_load_explicit(&e->flags, memory_order_relaxed);
-            frame = atomic_load_explicit(&e->frame, memory_order_relaxed);
-            duration = atomic_load_explicit(&e->duration, memory_order_relaxed);
+            start = atomic_load_explicit(&e->start, memory_order_acquire);
+            flags = atomic_load_explicit(&e->flags, memory_order_acquire);
+            frame = atomic_load_explicit(&e->frame, memory_order_acquire);
+            duration = atomic_load_explicit(&e->duration, memory_order_acquire);
             if ((int32_t)(played - start) >= 0 || k == 0 || ++span >= (p->map_mask + 1) / 2)
                 break;
             k--;
         }
-        atomic_thread_fence(memory_order_acquire);
+        /* The acquire loads above keep this re-read after them. */
         uint32_t now = atomic_load_explicit(&p->map_count, memory_order_relaxed);
         if (now - k > p->map_mask)
             continue;
