@@ -97,7 +97,7 @@ struct wp_player {
     _Atomic uint32_t seek_seq;
     _Atomic int64_t seek_frame;
     _Atomic(const wp_track *) pending_track;  /* &track_none when nothing is pending */
-    _Atomic(wp_gen *) pending_gen;            /* &gen_none when nothing is pending */
+    _Atomic(wp_gen *) pending_gen;            /* GEN_NONE when nothing is pending */
     _Atomic(const wp_track *) active_track;
     _Atomic(wp_gen *) active_gen;
     _Atomic uint64_t gen_freq_bits, gen_level_bits;
@@ -692,7 +692,7 @@ static int64_t read_commands(wp_player *p)
     }
     int want_play = atomic_load(&p->want_play);
 
-    /* A queued object not playing now is taken at once. */
+    /* A queued object that is not audible now is taken at once. */
     if (pt != &track_none && (p->kind != WP_PLAYER_SOURCE_TRACK || p->frozen)) {
         p->track = take_track(p, pt);
         p->track_pos = 0;
@@ -734,13 +734,10 @@ static int64_t read_commands(wp_player *p)
                 target = d;
             jump_source(p, target);
             p->seek_pending = 0;
-            atomic_store(&p->ended, 0);
         } else if (restart) {
             jump_source(p, 0);
-            atomic_store(&p->ended, 0);
-        } else {
-            atomic_store(&p->ended, 0);
         }
+        atomic_store(&p->ended, 0);
         jump = 0;
     }
     if (p->kind == WP_PLAYER_SOURCE_GENERATOR && p->gen && p->gen_skip > 0) {
