@@ -49,7 +49,7 @@ echo "wavepool tests"
 for preset in native asan wasm-mt wasm-st; do
     run_suite "unit/$preset" ctest --test-dir "build/$preset" --output-on-failure
 done
-# TSan where threads meet: the pool, the ring, the chain's parameter slots
+# TSan where threads meet: the pool, the ring, the chain's parameter slots,
 # the jobs on the pool and the player's threads (the DSP modules are
 # single-threaded).
 run_suite "unit/tsan" ctest --test-dir build/tsan --output-on-failure -R 'test_(pool|ring|chain|jobs|player)'

@@ -86,10 +86,12 @@ typedef struct wp_player_config {
 WP_NODISCARD wp_status wp_player_default_config(double sample_rate, wp_player_config *out);
 
 /* Allocates the player, its chain (stereo) and its ring. The ring's
- * capacity is a power of two >= max_target_frames + block_frames +
- * spectrum_size, so the frames the analysis reads (just behind the read
- * index) are never those the producer is writing. Values out of range:
- * WP_ERR_OUT_OF_RANGE. The player starts paused, with no source (it writes
+ * capacity is a power of two >= max_target_frames (in whole blocks) +
+ * 2 * block_frames + spectrum_size (the producer tops up to the target
+ * plus a block, and may be writing one more), so the frames the analysis
+ * reads (just behind the read index) are never those the producer is
+ * writing. Values out of range (also a capacity beyond
+ * WP_RING_MAX_FRAMES): WP_ERR_OUT_OF_RANGE. The player starts paused, with no source (it writes
  * silence) and source kind WP_PLAYER_SOURCE_TRACK. */
 WP_NODISCARD wp_status wp_player_create(const wp_player_config *config, wp_player **out);
 /* Stops the threads if started (joins them: never on the browser main
@@ -135,9 +137,10 @@ typedef enum wp_player_source {
 
 /* Queues `track` (BORROWED: planar channels, 1 or 2 channels, at the
  * player's rate exactly, else WP_ERR_OUT_OF_RANGE; frames >= 1) or NULL
- * for none. When the producer takes it (fading out what plays) the
- * position goes to 0, any loop is cleared, and the transport pauses. The
- * caller keeps the track alive until wp_player_uses_track says 0 (the
+ * for none. The transport pauses and any loop is cleared at once (so a
+ * play or set_loop after this call applies to the new track); when the
+ * producer takes it (after fading out what plays) the position goes to 0.
+ * The caller keeps the track alive until wp_player_uses_track says 0 (the
  * producer may still be reading the previous one). */
 WP_NODISCARD wp_status wp_player_set_track(wp_player *player, const wp_track *track);
 int wp_player_uses_track(const wp_player *player, const wp_track *track);
@@ -165,7 +168,10 @@ void wp_player_pause(wp_player *player);
 /* Pause and go to frame 0 (or the loop's start when a loop is on). */
 void wp_player_stop(wp_player *player);
 /* Goes to frame round(seconds * rate) of the current source: 0..duration
- * (WP_ERR_OUT_OF_RANGE outside, NaN included; a generator seeks too). */
+ * (WP_ERR_OUT_OF_RANGE outside, NaN included; with no source only 0). A
+ * generator seeks too (any time >= 0 when infinite): having no random
+ * access, it renders and drops the frames up to the target, at most 32
+ * blocks' worth per block, silent meanwhile. */
 WP_NODISCARD wp_status wp_player_seek(wp_player *player, double seconds);
 /* Loop over [start_s, end_s) of the track, end_s = 0 meaning the track's
  * end; enabled = 0 turns looping off. The region must hold at least one
@@ -182,10 +188,10 @@ WP_NODISCARD wp_status wp_player_set_target_frames(wp_player *player, size_t fra
 typedef struct wp_player_status {
     int playing;               /* the transport's state (what was asked for) */
     int ended;                 /* paused at the end of a finite source */
-    wp_player_source source;
+    wp_player_source source;   /* what was asked for */
     double position_s;         /* of the frame the consumer reads next */
-    double duration_s;         /* of the current source; 0 when infinite or none */
-    int loop_enabled;
+    double duration_s;         /* of the source of that frame; 0 when infinite or none */
+    int loop_enabled;          /* the loop asked for (start and end 0 when off) */
     double loop_start_s, loop_end_s;
     uint64_t frames_played;    /* frames the consumer has read since create */
     uint32_t underruns;        /* the ring's underrun counter */

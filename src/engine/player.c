@@ -97,7 +97,7 @@ struct wp_player {
     _Atomic uint32_t seek_seq;
     _Atomic int64_t seek_frame;
     _Atomic(const wp_track *) pending_track;  /* &track_none when nothing is pending */
-    _Atomic(wp_gen *) pending_gen;            /* &gen_none when nothing is pending */
+    _Atomic(wp_gen *) pending_gen;            /* GEN_NONE when nothing is pending */
     _Atomic(const wp_track *) active_track;
     _Atomic(wp_gen *) active_gen;
     _Atomic uint64_t gen_freq_bits, gen_level_bits;
@@ -145,6 +145,7 @@ struct wp_player {
     wp_fft *fft;
     float *window, *fft_in, *fft_out, *fft_work, *power, *frames;
     uint64_t analyzed64;         /* played frames at the previous snapshot */
+    _Atomic uint32_t analyses;   /* release after each analysis's reads; see produce */
     int analyzed_any;
     snapshot snaps[3];
     triple_index snap_tb;
@@ -252,10 +253,12 @@ static void map_add(wp_player *p, uint32_t start, int64_t frame, int64_t duratio
 {
     uint32_t n = atomic_load_explicit(&p->map_count, memory_order_relaxed);
     map_entry *e = &p->map[n & p->map_mask];
-    atomic_store_explicit(&e->start, start, memory_order_relaxed);
-    atomic_store_explicit(&e->flags, advancing ? 1u : 0u, memory_order_relaxed);
-    atomic_store_explicit(&e->frame, frame, memory_order_relaxed);
-    atomic_store_explicit(&e->duration, duration, memory_order_relaxed);
+    /* Release per field: a reader that sees any of them also sees the
+     * count that says this slot is being rewritten (see map_lookup). */
+    atomic_store_explicit(&e->start, start, memory_order_release);
+    atomic_store_explicit(&e->flags, advancing ? 1u : 0u, memory_order_release);
+    atomic_store_explicit(&e->frame, frame, memory_order_release);
+    atomic_store_explicit(&e->duration, duration, memory_order_release);
     atomic_store_explicit(&p->map_count, n + 1, memory_order_release);
 }
 
@@ -276,15 +279,15 @@ static map_hit map_lookup(const wp_player *p, uint32_t played)
         int64_t frame = 0, duration = 0;
         for (;;) {
             const map_entry *e = &p->map[k & p->map_mask];
-            start = atomic_load_explicit(&e->start, memory_order_relaxed);
-            flags = atomic_load_explicit(&e->flags, memory_order_relaxed);
-            frame = atomic_load_explicit(&e->frame, memory_order_relaxed);
-            duration = atomic_load_explicit(&e->duration, memory_order_relaxed);
+            start = atomic_load_explicit(&e->start, memory_order_acquire);
+            flags = atomic_load_explicit(&e->flags, memory_order_acquire);
+            frame = atomic_load_explicit(&e->frame, memory_order_acquire);
+            duration = atomic_load_explicit(&e->duration, memory_order_acquire);
             if ((int32_t)(played - start) >= 0 || k == 0 || ++span >= (p->map_mask + 1) / 2)
                 break;
             k--;
         }
-        atomic_thread_fence(memory_order_acquire);
+        /* The acquire loads above keep this re-read after them. */
         uint32_t now = atomic_load_explicit(&p->map_count, memory_order_relaxed);
         if (now - k > p->map_mask)
             continue;
@@ -400,6 +403,7 @@ wp_status wp_player_create(const wp_player_config *config, wp_player **out)
     atomic_init(&p->load_bits, 0);
     atomic_init(&p->blocks, 0);
     atomic_init(&p->map_count, 0);
+    atomic_init(&p->analyses, 0);
     triple_init(&p->snap_tb);
     atomic_init(&p->quit, 0);
     atomic_init(&p->running, 0);
@@ -688,7 +692,7 @@ static int64_t read_commands(wp_player *p)
     }
     int want_play = atomic_load(&p->want_play);
 
-    /* A queued object not playing now is taken at once. */
+    /* A queued object that is not audible now is taken at once. */
     if (pt != &track_none && (p->kind != WP_PLAYER_SOURCE_TRACK || p->frozen)) {
         p->track = take_track(p, pt);
         p->track_pos = 0;
@@ -730,13 +734,10 @@ static int64_t read_commands(wp_player *p)
                 target = d;
             jump_source(p, target);
             p->seek_pending = 0;
-            atomic_store(&p->ended, 0);
         } else if (restart) {
             jump_source(p, 0);
-            atomic_store(&p->ended, 0);
-        } else {
-            atomic_store(&p->ended, 0);
         }
+        atomic_store(&p->ended, 0);
         jump = 0;
     }
     if (p->kind == WP_PLAYER_SOURCE_GENERATOR && p->gen && p->gen_skip > 0) {
@@ -842,6 +843,12 @@ static double now_seconds(void)
 size_t wp_player_produce(wp_player *p)
 {
     double t0 = now_seconds();
+    /* Orders the analysis's past reads of ring frames before the writes
+     * that reuse their slots (the producer reaches a slot about capacity -
+     * target frames after the consumer read it; the analysis is done with
+     * it long before), so the two threads never touch a slot unordered
+     * unless the analysis was that late, which it detects (WP_PENDING). */
+    (void)atomic_load_explicit(&p->analyses, memory_order_acquire);
     uint32_t r = atomic_load_explicit(ring_index(p->ring, WP_RING_OFFSET_READ), memory_order_acquire);
     uint64_t played = atomic_load_explicit(&p->played64, memory_order_relaxed);
     atomic_store_explicit(&p->played64, played + (uint32_t)(r - (uint32_t)played), memory_order_relaxed);
@@ -934,6 +941,7 @@ wp_status wp_player_analyze(wp_player *p, uint32_t played_index)
     /* Were any of those frames overwritten while we copied them? The
      * producer may also be writing the block after the write index. */
     uint32_t w = atomic_load_explicit(write_index, memory_order_acquire);
+    atomic_fetch_add_explicit(&p->analyses, 1, memory_order_release);
     uint32_t oldest = played_index - (uint32_t)(peak_count > n ? peak_count : n);
     if ((uint64_t)(uint32_t)(w - oldest) + p->cfg.block_frames > capacity)
         return WP_PENDING;

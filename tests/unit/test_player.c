@@ -727,6 +727,82 @@ static void generator_source(void **state)
     wp_gen_destroy(ref);
 }
 
+/* A generator seeks by rendering up to the target (bounded per block): the
+ * stream then continues exactly as a generator rendered from frame 0 to
+ * there. A finite generator (a sweep) ends like a track. */
+static void generator_seek_and_end(void **state)
+{
+    (void)state;
+    wp_player_config c = small_config();
+    wp_player *p = make_player(&c);
+    wp_gen_config gc;
+    assert_int_equal(wp_gen_default_config(WP_GEN_SAW, &gc), WP_OK);
+    gc.freq_hz = 97.0;
+    gc.level_dbfs = -3.0;
+    wp_gen *g = NULL, *ref = NULL;
+    assert_int_equal(wp_gen_create(&gc, RATE, &g), WP_OK);
+    assert_int_equal(wp_gen_create(&gc, RATE, &ref), WP_OK);
+    assert_int_equal(wp_player_set_generator(p, g), WP_OK);
+    assert_int_equal(wp_player_set_source(p, WP_PLAYER_SOURCE_GENERATOR), WP_OK);
+    wp_player_play(p);
+    pump(p, NULL, 700, 40);
+    const double seconds = 3.0; /* 24000 frames: 24 blocks of skipping at 32 blocks per block */
+    const size_t target = 24000, n = 4000, fade = (size_t)fade_frames();
+    assert_int_equal(wp_player_seek(p, seconds), WP_OK);
+    float *y = stream_new(n);
+    pump(p, y, n, 40);
+    float *r = test_zeros(target + n);
+    assert_int_equal(wp_gen_render(ref, r, target + n), WP_OK);
+    /* Where the fully faded-in stretch starts: 64 frames equal to
+     * ref[target + fade ...]. */
+    size_t hit = n;
+    for (size_t k = 0; k + 64 < n && hit == n; k++) {
+        size_t j = 0;
+        while (j < 64 && y[2 * (k + j)] == r[target + fade + j])
+            j++;
+        if (j == 64)
+            hit = k;
+    }
+    if (hit == n)
+        fail_msg("generator frames after the seek to %zu never came out", target);
+    size_t first = hit - fade;
+    for (size_t j = 0; j < fade; j++) {
+        double want = r[target + j] * (double)(j + 1) / (double)fade;
+        if (fabs(y[2 * (first + j)] - want) > 1e-6)
+            fail_msg("fade-in frame %zu: %.9g, want %.9g", j, y[2 * (first + j)], want);
+    }
+    for (size_t k = hit; k < n; k++)
+        if (y[2 * k] != r[target + fade + (k - hit)] || y[2 * k + 1] != y[2 * k])
+            fail_msg("frame %zu after the generator seek differs", k);
+    double pos = position_now(p);
+    if (fabs(pos - (double)(target + n - first) / RATE) > 1e-12)
+        fail_msg("position %.9f after the generator seek, want %.9f", pos, (double)(target + n - first) / RATE);
+    print_message("# generator seek to frame %zu: exact after %zu frames of fade out and skipping\n", target, first);
+    free(y);
+    free(r);
+
+    /* A 50 ms log sweep: 400 frames, then ended. */
+    wp_gen *sweep = NULL;
+    assert_int_equal(wp_gen_default_config(WP_GEN_LOGSWEEP, &gc), WP_OK);
+    gc.sweep_duration_s = 0.05;
+    gc.freq_end_hz = 3000.0;
+    assert_int_equal(wp_gen_create(&gc, RATE, &sweep), WP_OK);
+    assert_int_equal(wp_player_set_generator(p, sweep), WP_OK);
+    assert_int_equal(wp_player_seek(p, 0.051), WP_ERR_OUT_OF_RANGE);
+    wp_player_play(p);
+    pump(p, NULL, 1500, 40);
+    wp_player_status s;
+    wp_player_get_status(p, &s);
+    assert_int_equal(s.ended, 1);
+    assert_int_equal(s.playing, 0);
+    assert_true(s.position_s == 0.05 && s.duration_s == 0.05);
+    assert_int_equal(wp_player_uses_generator(p, g), 0);
+    wp_player_destroy(p);
+    wp_gen_destroy(g);
+    wp_gen_destroy(ref);
+    wp_gen_destroy(sweep);
+}
+
 /* ---- analysis ---- */
 
 static void spectrum_of_a_full_scale_sine(void **state)
@@ -906,7 +982,7 @@ static void threads_stream_continuously(void **state)
     assert_int_equal(wp_player_create(&c, &p), WP_OK);
     assert_int_equal(wp_chain_set(wp_player_chain(p), WP_CHAIN_EQ_ON, 0), WP_OK);
     assert_int_equal(wp_chain_set(wp_player_chain(p), WP_CHAIN_LIMITER_ON, 0), WP_OK);
-    const size_t track_frames = 48000, n = 24000;
+    const size_t track_frames = 48000;
     test_track *t = track_new(track_frames, 2);
     for (size_t i = 0; i < track_frames; i++)
         t->ch[0][i] = (float)i * RAMP_STEP, t->ch[1][i] = 0.25f;
@@ -921,6 +997,7 @@ static void threads_stream_continuously(void **state)
     track_free(t);
 #else
     assert_int_equal(st, WP_OK);
+    const size_t n = 24000;
     assert_int_equal(wp_player_threads_running(p), 1);
     assert_int_equal(wp_player_start_threads(p, 5.0), WP_ERR_INVALID_ARGUMENT);
     consumer cons = {p, stream_new(n), n};
@@ -941,10 +1018,16 @@ static void threads_stream_continuously(void **state)
     double end_pos = position_now(p);
     wp_player_status s;
     wp_player_get_status(p, &s);
-    /* A snapshot arrives (the analysis thread runs every 5 ms). */
-    wp_player_meters m;
-    while (wp_player_read_snapshot(p, NULL, 0, &m) < 0)
+    /* The analysis thread (every 5 ms) publishes a snapshot of the last
+     * window read: right channel 0.25 throughout, so its RMS is 0.25. */
+    wp_player_meters m = {{0, 0}, {0, 0}, 0};
+    int waits = 0;
+    while ((wp_player_read_snapshot(p, NULL, 0, &m) < 0 || fabs(m.rms[1] - 0.25) > 1e-6) && waits < 5000) {
         nap_ms(2.0);
+        waits++;
+    }
+    if (fabs(m.rms[1] - 0.25) > 1e-6)
+        fail_msg("no snapshot of the final window: rms %.9f", m.rms[1]);
     wp_player_destroy(p);
 
     size_t latency = 0;
@@ -963,8 +1046,8 @@ static void threads_stream_continuously(void **state)
             fail_msg("frame %zu: %.9g %.9g, want %.9g %.9g", k, cons.out[2 * k], cons.out[2 * k + 1], want_l,
                      want_r);
     }
-    print_message("# threaded: %zu frames continuous; position %.4f -> %.4f s, %u underruns, peak %.3f\n", n,
-                  first, end_pos, s.underruns, m.peak[1]);
+    print_message("# threaded: %zu frames continuous; position %.4f -> %.4f s, %u underruns, snapshot rms %.6f\n",
+                  n, first, end_pos, s.underruns, m.rms[1]);
     assert_int_equal(decreases, 0);
     if (!(end_pos > first))
         fail_msg("position did not advance: %.6f -> %.6f", first, end_pos);
@@ -989,6 +1072,7 @@ int main(void)
         cmocka_unit_test(position_follows_consumer),
         cmocka_unit_test(track_hand_over),
         cmocka_unit_test(generator_source),
+        cmocka_unit_test(generator_seek_and_end),
         cmocka_unit_test(spectrum_of_a_full_scale_sine),
         cmocka_unit_test(meters_of_a_known_sine),
         cmocka_unit_test(overwritten_window_and_triple_buffer),
