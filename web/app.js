@@ -15,7 +15,9 @@
 //   outputLevelDb()     RMS (dBFS) of the last 8192 frames at the output tap
 //   resumeAudio(), play(), pause(), stop(), seek(s), setLoop(on, a, b),
 //   setVolume(dB), setPan(-1..1), setParam(name, value), getParam(name),
-//   setTargetLatencyMs(ms), loadFile(blob|ArrayBuffer, name), loadPcm(channels, rate, name),
+//   setTargetLatencyMs(ms), loadFile(blob|ArrayBuffer, name),
+//   loadPcm(channels, rate, name) (Float32Arrays at the output's rate; the
+//     single-threaded engine moves their buffers to its workers),
 //   loadDemo(), useTrack(), useGenerator({type, frequency, level, ...}),
 //   setGeneratorFrequency(hz), setGeneratorLevel(dBFS),
 //   runTask(kind, opts) / startTask(kind, opts) -> {promise, cancel}
@@ -201,9 +203,8 @@ async function usePcm(channels, sampleRate, info) {
     throw new EngineError(`the audio is at ${sampleRate} Hz; the output runs at ${e.ctx.sampleRate} Hz ` +
       '(open it as a file to have the browser resample it)');
   }
-  // The single-threaded engine takes the buffers over: give it copies.
-  const owned = e.mode === 'single-threaded' ? channels.map((c) => c.slice()) : channels;
-  const id = await call('createTrack', owned, sampleRate, info);
+  // The single-threaded engine takes the buffers over (see loadPcm).
+  const id = await call('createTrack', channels, sampleRate, info);
   return useTrackId(id, { ...info, frames: channels[0].length, channels: channels.length, sampleRate });
 }
 
@@ -224,8 +225,13 @@ async function openAudio(file, name) {
       throw new EngineError(`the browser could not decode it (${err?.message || err?.name || 'unknown format'})`);
     }
     if (audio.numberOfChannels > 2) audio = await downmixToStereo(audio);
+    // The single-threaded engine moves buffers to its workers: an
+    // AudioBuffer's own channel memory cannot go, so it gets copies.
     const channels = [];
-    for (let c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c));
+    for (let c = 0; c < audio.numberOfChannels; c++) {
+      const data = audio.getChannelData(c);
+      channels.push(e.mode === 'single-threaded' ? data.slice() : data);
+    }
     const info = await usePcm(channels, audio.sampleRate,
       { name: label, title: label.replace(/\.[^.]+$/, ''), format: label.split('.').pop().toUpperCase() });
     state.notice = '';
@@ -424,18 +430,6 @@ function findPeaks(db, binHz) {
   });
 }
 
-// The highest bin within +-2 bins of each tone: reading the engine's
-// output, not analysing it.
-function findPeaks(db, binHz) {
-  return SIGNAL.tones.map((tone) => {
-    const centre = Math.round(tone.frequency / binHz);
-    let bin = centre;
-    for (let k = Math.max(1, centre - 2); k <= Math.min(db.length - 1, centre + 2); k++)
-      if (db[k] > db[bin]) bin = k;
-    return { tone, bin, db: db[bin] };
-  });
-}
-
 // ---- Page --------------------------------------------------------------
 
 function showError(message) {
@@ -510,9 +504,9 @@ function showSpectrum(spectrum) {
     `${windowLabel(spectrum.window)} window); 0 dB = full-scale sine; values floored at ` +
     `${minus(FLOOR_DB, 0)} dB, plot shown down to ${minus(PLOT_MIN_DB, 0)} dB.`;
   $('job-state').textContent = 'done';
-  $('job-thread').textContent = spectrum.ranOffMainThread
-    ? 'a pool worker thread (off the main thread)'
-    : 'the main thread';
+  $('job-thread').textContent = !spectrum.ranOffMainThread ? 'the main thread'
+    : state.mode === 'multithreaded' ? 'a pool worker thread (off the main thread)'
+      : 'the tasks worker (off the main thread)';
   $('job-time').textContent = `${spectrum.elapsedMs.toFixed(1)} ms from submit to result`;
 
   const body = $('peaks-body');
@@ -656,6 +650,7 @@ function drawLoop(ui) {
     $('play').setAttribute('aria-pressed', String(s.playing));
     $('time').textContent = `${fmtTime(s.position)} / ${fmtTime(s.duration)}`;
     if (!ui.isSeeking()) $('seek').value = String(s.position);
+    $('loop').checked = s.loop.enabled;
     $('audio-state').textContent = s.audio === 'running' ? 'running' : 'suspended (click anywhere to start)';
     $('latency').textContent = `${s.latencyMs.toFixed(1)} ms`;
     $('underruns').textContent = String(s.underruns);

@@ -251,6 +251,18 @@ fail:
     return NULL;
 }
 
+/* Renders frames [begin, begin + frames) of the demo into `out` at once,
+ * on this thread (hosts without pool workers render it in slices). */
+EMSCRIPTEN_KEEPALIVE int wpb_demo_render_range(wpb_track *out, double begin, double frames)
+{
+    if (!out || out->track.channel_count != 2 || begin < 0 || frames < 0 ||
+        begin + frames > (double)out->track.frames)
+        return WP_ERR_OUT_OF_RANGE;
+    float *const *ch = out->channels;
+    return wp_demo_render(out->track.sample_rate, ch[0] + (size_t)begin, ch[1] + (size_t)begin, (size_t)begin,
+                          (size_t)frames);
+}
+
 EMSCRIPTEN_KEEPALIVE double wpb_demo_frames(double sample_rate) { return (double)wp_demo_frames(sample_rate); }
 EMSCRIPTEN_KEEPALIVE const char *wpb_demo_title(void) { return wp_demo_title(); }
 EMSCRIPTEN_KEEPALIVE int wpb_demo_poll(const demo_job *job) { return wp_task_poll(job->task); }

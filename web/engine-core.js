@@ -23,6 +23,10 @@ const ANALYZE_FIELDS = ['integratedLufs', 'loudnessRangeLu', 'truePeakDbtp', 'sa
 export const NORMALIZE_MODES = Object.freeze({ peak: 0, rms: 1, loudness: 2 });
 export const SOURCES = Object.freeze(['track', 'generator']);
 
+// Floats copied between JavaScript and wasm memory per step (8 MiB, a few ms).
+const COPY_SLICE = 1 << 21;
+const DEMO_SLICE_FRAMES = 16384;
+
 export class EngineError extends Error {}
 
 export class EngineCore {
@@ -100,7 +104,10 @@ export class EngineCore {
 
   // channels: Float32Array per channel (1..8), all the same length.
   // `id` 0 picks the next free id (a host mirroring tracks passes its own).
-  createTrack(channels, sampleRate, info = {}, id = 0) {
+  // The copy into wasm memory goes in slices with a poll delay between, so
+  // a long track never holds up this thread's other work (drawing, or the
+  // audio worker's stream).
+  async createTrack(channels, sampleRate, info = {}, id = 0) {
     const frames = channels[0]?.length ?? 0;
     if (channels.length < 1 || channels.length > MAX_TRACK_CHANNELS)
       throw new EngineError(`${channels.length} channels: the engine takes 1 to ${MAX_TRACK_CHANNELS}`);
@@ -112,9 +119,24 @@ export class EngineCore {
     }
     const ptr = this.M._wpb_track_create(channels.length, frames, sampleRate, this.intPtr);
     if (!ptr) this.check(this.outStatus(), `allocating a track of ${(bytes / 1024 ** 2).toFixed(0)} MiB`);
-    for (let c = 0; c < channels.length; c++)
-      this.f32().set(channels[c], this.M._wpb_track_channel(ptr, c) >> 2);
+    for (let c = 0; c < channels.length; c++) {
+      const base = this.M._wpb_track_channel(ptr, c) >> 2;
+      for (let i = 0; i < frames; i += COPY_SLICE) {
+        this.f32().set(channels[c].subarray(i, i + COPY_SLICE), base + i);
+        if (i + COPY_SLICE < frames) await this.pollDelay();
+      }
+    }
     return this.addTrack(ptr, frames, channels.length, sampleRate, info, id);
+  }
+
+  // Copies `count` floats out of wasm memory, in slices like createTrack.
+  async copyOut(ptr, count) {
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i += COPY_SLICE) {
+      out.set(this.f32().subarray((ptr >> 2) + i, (ptr >> 2) + Math.min(count, i + COPY_SLICE)), i);
+      if (i + COPY_SLICE < count) await this.pollDelay();
+    }
+    return out;
   }
 
   addTrack(ptr, frames, channels, sampleRate, info, id = 0) {
@@ -131,18 +153,15 @@ export class EngineCore {
   }
 
   trackInfo(id) {
-    const { frames, channels, sampleRate, name, title } = this.track(id);
-    return { id, frames, channels, sampleRate, duration: frames / sampleRate, name, title };
+    const { frames, channels, sampleRate, name, title, format } = this.track(id);
+    return { id, frames, channels, sampleRate, duration: frames / sampleRate, name, title, format };
   }
 
   // A copy of a track's channels (for the other engine instance, or export).
-  trackChannels(id) {
+  async trackChannels(id) {
     const t = this.track(id);
     const out = [];
-    for (let c = 0; c < t.channels; c++) {
-      const p = this.M._wpb_track_channel(t.ptr, c) >> 2;
-      out.push(this.f32().slice(p, p + t.frames));
-    }
+    for (let c = 0; c < t.channels; c++) out.push(await this.copyOut(this.M._wpb_track_channel(t.ptr, c), t.frames));
     return out;
   }
 
@@ -167,24 +186,32 @@ export class EngineCore {
     });
   }
 
-  // The demo piece, rendered on the pool in chunks. Resolves with a track id.
+  // The demo piece: rendered on the pool in chunks, or (no pool workers)
+  // here in slices with a poll delay between. Resolves with a track id.
   async renderDemo(sampleRate, id = 0) {
-    const frames = this.M._wpb_demo_frames(sampleRate);
-    const ptr = this.M._wpb_track_create(2, frames, sampleRate, this.intPtr);
+    const M = this.M;
+    const frames = M._wpb_demo_frames(sampleRate);
+    const ptr = M._wpb_track_create(2, frames, sampleRate, this.intPtr);
     if (!ptr) this.check(this.outStatus(), 'allocating the demo track');
-    const job = this.M._wpb_demo_submit(ptr, this.intPtr);
-    if (!job) {
-      const st = this.outStatus();
-      this.M._wpb_track_free(ptr);
-      this.check(st, 'rendering the demo');
+    try {
+      if (this.workersRunning() > 0) {
+        const job = M._wpb_demo_submit(ptr, this.intPtr);
+        if (!job) this.check(this.outStatus(), 'rendering the demo');
+        const st = await this.poll(job, (j) => M._wpb_demo_poll(j));
+        M._wpb_demo_release(job);
+        this.check(st, 'rendering the demo');
+      } else {
+        for (let begin = 0; begin < frames; begin += DEMO_SLICE_FRAMES) {
+          this.check(M._wpb_demo_render_range(ptr, begin, Math.min(DEMO_SLICE_FRAMES, frames - begin)),
+            'rendering the demo');
+          await this.pollDelay();
+        }
+      }
+    } catch (e) {
+      M._wpb_track_free(ptr);
+      throw e;
     }
-    const st = await this.poll(job, (j) => this.M._wpb_demo_poll(j));
-    this.M._wpb_demo_release(job);
-    if (st !== WP_OK) {
-      this.M._wpb_track_free(ptr);
-      this.check(st, 'rendering the demo');
-    }
-    const title = this.M.UTF8ToString(this.M._wpb_demo_title());
+    const title = M.UTF8ToString(M._wpb_demo_title());
     return this.addTrack(ptr, frames, 2, sampleRate, { name: 'demo', title }, id);
   }
 
@@ -355,7 +382,7 @@ export class EngineCore {
       const st = await this.poll(task, (h) => M._wpb_task_poll(h), (h) => M._wpb_task_progress(h),
         onProgress, signal, (h) => M._wpb_task_cancel(h));
       this.check(st, kind);
-      return this.taskResult(kind, task, t, opts);
+      return await this.taskResult(kind, task, t, opts);
     } finally {
       // A task still running after an exception is cancelled by release and
       // keeps its memory until it stops: release again when it is final.
@@ -367,11 +394,10 @@ export class EngineCore {
     }
   }
 
-  taskResult(kind, task, t, opts) {
+  async taskResult(kind, task, t, opts) {
     const M = this.M;
     if (kind === 'spectrogram' || kind === 'overview') {
-      const p = M._wpb_task_data(task) >> 2;
-      const data = this.f32().slice(p, p + M._wpb_task_data_floats(task));
+      const data = await this.copyOut(M._wpb_task_data(task), M._wpb_task_data_floats(task));
       if (kind === 'spectrogram') {
         const bins = (opts.fftSize ?? 2048) / 2 + 1;
         return { data, bins, rows: data.length / bins };

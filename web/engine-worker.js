@@ -66,12 +66,21 @@ const forwarded = ['createTrack', 'renderDemo', 'releaseTrack', 'trackInfo', 'tr
   'setGeneratorFrequency', 'setGeneratorLevel', 'setTargetFrames', 'runTask', 'testSpectrum'];
 for (const name of forwarded) methods[name] = (...args) => core[name](...args);
 
+// The buffers of typed arrays in a result (one level deep): moved, not copied.
+function transferables(result) {
+  const found = new Set();
+  const visit = (v) => { if (ArrayBuffer.isView(v)) found.add(v.buffer); };
+  if (Array.isArray(result)) result.forEach(visit);
+  else if (result && typeof result === 'object') Object.values(result).forEach(visit);
+  return [...found];
+}
+
 onmessage = async (e) => {
   const { id, method, args } = e.data;
   try {
     if (!Object.hasOwn(methods, method)) throw new Error(`unknown method ${method}`);
     const result = await methods[method](...(args ?? []));
-    postMessage({ id, result });
+    postMessage({ id, result }, transferables(result));
   } catch (err) {
     postMessage({ id, error: err?.message ?? String(err) });
   }

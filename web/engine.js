@@ -183,7 +183,7 @@ class WorkerClient {
 }
 
 const TASK_METHODS = new Set(['runTask', 'testSpectrum']);
-const TRACK_METHODS = new Set(['createTrack', 'renderDemo', 'releaseTrack']);
+const TRACK_METHODS = new Set(['releaseTrack']);
 
 class WorkerEngine {
   static async start(reason, onPhase) {
@@ -216,14 +216,21 @@ class WorkerEngine {
     audio.onStatus = (m) => { this.latest = m; };
   }
 
-  // Track ids are chosen here so both workers name a track alike.
+  // Track ids are chosen here so both workers name a track alike. A new
+  // track goes to the tasks worker first (moved, not copied); the audio
+  // worker gets that worker's copy, so the page never copies audio.
   async call(method, ...args) {
     if (method === 'createTrack' || method === 'renderDemo') {
       const id = this.nextTrackId++;
-      const full = method === 'createTrack' ? [args[0], args[1], args[2] ?? {}, id] : [args[0], id];
-      // The tasks worker gets a copy; the audio worker the originals.
-      await Promise.all([this.tasks.call(method, full),
-        this.audio.call(method, full, method === 'createTrack' ? args[0].map((c) => c.buffer) : [])]);
+      if (method === 'createTrack') {
+        const [channels, rate, info = {}] = args;
+        await this.tasks.call('createTrack', [channels, rate, info, id], channels.map((c) => c.buffer));
+      } else {
+        await this.tasks.call('renderDemo', [args[0], id]);
+      }
+      const info = await this.tasks.call('trackInfo', [id]);
+      const copies = await this.tasks.call('trackChannels', [id]);
+      await this.audio.call('createTrack', [copies, info.sampleRate, info, id], copies.map((c) => c.buffer));
       return id;
     }
     if (TRACK_METHODS.has(method))
