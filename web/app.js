@@ -20,7 +20,11 @@
 //     single-threaded engine moves their buffers to its workers),
 //   loadDemo(), useTrack(), useGenerator({type, frequency, level, ...}),
 //   setGeneratorFrequency(hz), setGeneratorLevel(dBFS),
-//   runTask(kind, opts) / startTask(kind, opts) -> {promise, cancel}
+//   runTask(kind, opts) / startTask(kind, opts) -> {promise, cancel}: kind 'spectrogram'
+//     ({fftSize, hop, window, dbRange} -> {bins, rows, rowsPerChunk, chunks, release()}:
+//     call release() when done, it frees the engine memory the chunks view),
+//     'normalize' ({mode, target, ceiling}), 'analyze', 'overview' ({begin, end, columns});
+//     opts.trackId picks a track other than the current one
 // The methods return promises that reject with a readable message.
 //
 // Query parameter ?engine=st forces the single-threaded engine.
@@ -65,6 +69,7 @@ const state = {
   engine: null,
   track: null,           // {id, name, title, duration, channels, sampleRate, format}
   demoId: 0,
+  frameWorkMs: 0,        // main-thread time of the slowest recent display frame (decaying max)
 };
 
 function engineOrThrow() {
@@ -91,6 +96,7 @@ function status() {
     audio: e?.ctx.state ?? 'suspended',
     sampleRate: e?.ctx.sampleRate ?? null,
     track: state.track,
+    frameWorkMs: state.frameWorkMs,
   };
   if (!s) return base;
   const outputLatency = (e.ctx.outputLatency || 0) + (e.ctx.baseLatency || 0);
@@ -203,9 +209,10 @@ async function usePcm(channels, sampleRate, info) {
     throw new EngineError(`the audio is at ${sampleRate} Hz; the output runs at ${e.ctx.sampleRate} Hz ` +
       '(open it as a file to have the browser resample it)');
   }
+  const shape = { frames: channels[0].length, channels: channels.length, sampleRate };
   // The single-threaded engine takes the buffers over (see loadPcm).
   const id = await call('createTrack', channels, sampleRate, info);
-  return useTrackId(id, { ...info, frames: channels[0].length, channels: channels.length, sampleRate });
+  return useTrackId(id, { ...info, ...shape });
 }
 
 // Decodes whatever the browser decodes (resampled to the output's rate),
@@ -644,6 +651,11 @@ function drawLoop(ui) {
   const canvas = $('live-canvas');
   const frame = () => {
     requestAnimationFrame(frame);
+    const t0 = performance.now();
+    drawFrame();
+    state.frameWorkMs = Math.max(state.frameWorkMs * 0.98, performance.now() - t0);
+  };
+  const drawFrame = () => {
     const s = status();
     if (s.position === undefined) return;
     $('play').textContent = s.playing ? 'Pause' : 'Play';

@@ -392,6 +392,18 @@ EMSCRIPTEN_KEEPALIVE void wpb_task_cancel(track_task *t) { wp_job_cancel(t->job)
 EMSCRIPTEN_KEEPALIVE float *wpb_task_data(const track_task *t) { return t->data; }
 EMSCRIPTEN_KEEPALIVE double wpb_task_data_floats(const track_task *t) { return (double)t->data_floats; }
 
+/* Hands a final task's result memory to the caller (who frees it with
+ * free): the threaded page reads a large result in place instead of
+ * copying it. */
+EMSCRIPTEN_KEEPALIVE float *wpb_task_take_data(track_task *t)
+{
+    if (wp_job_poll(t->job) == WP_PENDING)
+        return NULL;
+    float *data = t->data;
+    t->data = NULL;
+    return data;
+}
+
 /* The numeric results of a finished normalize or analyze task, in the
  * order engine-core.js names them. */
 EMSCRIPTEN_KEEPALIVE void wpb_task_values(const track_task *t, double *out)

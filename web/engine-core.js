@@ -23,8 +23,8 @@ const ANALYZE_FIELDS = ['integratedLufs', 'loudnessRangeLu', 'truePeakDbtp', 'sa
 export const NORMALIZE_MODES = Object.freeze({ peak: 0, rms: 1, loudness: 2 });
 export const SOURCES = Object.freeze(['track', 'generator']);
 
-// Floats copied between JavaScript and wasm memory per step (8 MiB, a few ms).
-const COPY_SLICE = 1 << 21;
+// Floats copied between JavaScript and wasm memory per step (4 MiB, about a ms).
+const COPY_SLICE = 1 << 20;
 const DEMO_SLICE_FRAMES = 16384;
 
 export class EngineError extends Error {}
@@ -134,7 +134,7 @@ export class EngineCore {
     const out = new Float32Array(count);
     for (let i = 0; i < count; i += COPY_SLICE) {
       out.set(this.f32().subarray((ptr >> 2) + i, (ptr >> 2) + Math.min(count, i + COPY_SLICE)), i);
-      if (i + COPY_SLICE < count) await this.pollDelay();
+      await this.pollDelay();
     }
     return out;
   }
@@ -396,12 +396,27 @@ export class EngineCore {
 
   async taskResult(kind, task, t, opts) {
     const M = this.M;
-    if (kind === 'spectrogram' || kind === 'overview') {
-      const data = await this.copyOut(M._wpb_task_data(task), M._wpb_task_data_floats(task));
-      if (kind === 'spectrogram') {
-        const bins = (opts.fftSize ?? 2048) / 2 + 1;
-        return { data, bins, rows: data.length / bins };
+    if (kind === 'spectrogram') {
+      // A long track's spectrogram is hundreds of MB: handed over in
+      // chunks of whole rows. With shared memory (threaded page) the chunks
+      // are views of the engine's memory, no copy, valid until release();
+      // otherwise copies (in a worker, then moved to the page).
+      const bins = (opts.fftSize ?? 2048) / 2 + 1;
+      const floats = M._wpb_task_data_floats(task);
+      const rowsPerChunk = Math.max(1, Math.floor(COPY_SLICE / bins));
+      const shared = typeof SharedArrayBuffer === 'function' && M.wasmMemory?.buffer instanceof SharedArrayBuffer;
+      const ptr = shared ? M._wpb_task_take_data(task) : M._wpb_task_data(task);
+      const chunks = [];
+      for (let at = 0; at < floats; at += rowsPerChunk * bins) {
+        const n = Math.min(rowsPerChunk * bins, floats - at);
+        chunks.push(shared ? new Float32Array(M.wasmMemory.buffer, ptr + at * 4, n) : await this.copyOut(ptr + at * 4, n));
       }
+      const result = { bins, rows: floats / bins, rowsPerChunk, chunks };
+      if (shared) result.release = () => M._free(ptr);
+      return result;
+    }
+    if (kind === 'overview') {
+      const data = await this.copyOut(M._wpb_task_data(task), M._wpb_task_data_floats(task));
       const row = data.length / 3;
       return { min: data.subarray(0, row), max: data.subarray(row, 2 * row), rms: data.subarray(2 * row),
         channels: t.channels };

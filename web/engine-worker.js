@@ -66,12 +66,11 @@ const forwarded = ['createTrack', 'renderDemo', 'releaseTrack', 'trackInfo', 'tr
   'setGeneratorFrequency', 'setGeneratorLevel', 'setTargetFrames', 'runTask', 'testSpectrum'];
 for (const name of forwarded) methods[name] = (...args) => core[name](...args);
 
-// The buffers of typed arrays in a result (one level deep): moved, not copied.
-function transferables(result) {
-  const found = new Set();
-  const visit = (v) => { if (ArrayBuffer.isView(v)) found.add(v.buffer); };
-  if (Array.isArray(result)) result.forEach(visit);
-  else if (result && typeof result === 'object') Object.values(result).forEach(visit);
+// The buffers of typed arrays in a result (two levels deep): moved, not copied.
+function transferables(result, found = new Set(), depth = 0) {
+  if (ArrayBuffer.isView(result)) found.add(result.buffer);
+  else if (result && typeof result === 'object' && depth < 2)
+    for (const v of Object.values(result)) transferables(v, found, depth + 1);
   return [...found];
 }
 

@@ -16,11 +16,17 @@ import { EngineCore, EngineError, MAX_WORKERS, WP_OK } from './engine-core.js';
 
 const ENGINE_LOAD_TIMEOUT_MS = 15000;
 const THREAD_START_TIMEOUT_MS = 10000;
-const ANALYSIS_INTERVAL_MS = 10;
-// Ring fill the threaded producer keeps ahead of the audio thread. With the
-// producer waking every quarter block this held with zero underruns on a
-// 2-core machine with every pool worker busy (tests/e2e); see docs/DESIGN.md.
+const ANALYSIS_INTERVAL_MS = 16; // about the display rate
+// Ring fill the threaded producer keeps ahead of the audio thread (see
+// LatencyControl). 10 ms held with zero underruns on a 2-core machine with
+// the pool busy (tests/e2e); see docs/DESIGN.md.
 export const DEFAULT_TARGET_MS = 10;
+// While the output starts, its first pulls come in a burst: start with a
+// deep ring and settle once the output ran this long without an underrun.
+const STARTUP_TARGET_MS = 60;
+const SETTLE_MS = 1000;
+const MAX_AUTO_TARGET_MS = 60;
+const LATENCY_CHECK_MS = 250;
 const ST_TARGET_FRAMES = 1024;
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -120,11 +126,13 @@ class ThreadedEngine {
     await waitFor('the worker pool', () => core.workersRunning() >= requested);
     const workers = core.workersRunning();
     const ctx = new AudioContext({ latencyHint: 'interactive' });
-    const ring = core.createPlayer(ctx.sampleRate, Math.round(ctx.sampleRate * DEFAULT_TARGET_MS / 1000));
+    const ring = core.createPlayer(ctx.sampleRate, Math.round(ctx.sampleRate * STARTUP_TARGET_MS / 1000));
     core.startPlayerThreads(ANALYSIS_INTERVAL_MS);
     await waitFor('the player threads', () => core.playerThreadsRunning());
     const output = await createOutput(ctx, { mode: 'shared', memory: Module.wasmMemory, ringAddress: ring });
-    return new ThreadedEngine(core, output, requested, workers);
+    const engine = new ThreadedEngine(core, output, requested, workers);
+    engine.latency = new LatencyControl(engine);
+    return engine;
   }
 
   constructor(core, output, requested, workers) {
@@ -136,8 +144,12 @@ class ThreadedEngine {
     this.workers = workers;
   }
 
-  // Calls are synchronous and non-blocking here; async for one API.
-  async call(method, ...args) { return this.core[method](...args); }
+  // Calls are synchronous and non-blocking here; async for one API. A
+  // latency set by hand ends the automatic control.
+  async call(method, ...args) {
+    if (method === 'setTargetFrames') this.latency.stop();
+    return this.core[method](...args);
+  }
   async runTask(kind, trackId, opts, onProgress, signal) {
     return this.core.runTask(kind, trackId, opts, onProgress, signal);
   }
@@ -147,6 +159,47 @@ class ThreadedEngine {
     return s;
   }
   snapshot() { return this.core.snapshot(); }
+}
+
+// The lowest ring fill that holds: the default once the output has run
+// SETTLE_MS without an underrun; after an underrun, one step deeper (x1.5,
+// up to MAX_AUTO_TARGET_MS). Only reads counters and sets an atomic target.
+class LatencyControl {
+  constructor(engine) {
+    const rate = engine.ctx.sampleRate;
+    this.engine = engine;
+    this.target = Math.round((rate * DEFAULT_TARGET_MS) / 1000);
+    this.max = Math.round((rate * MAX_AUTO_TARGET_MS) / 1000);
+    this.settled = false;
+    this.runningSince = null;
+    this.underruns = 0;
+    this.timer = setInterval(() => this.check(), LATENCY_CHECK_MS);
+  }
+
+  stop() { clearInterval(this.timer); }
+
+  check() {
+    const { ctx, core } = this.engine;
+    const underruns = core.playerStatus().underruns;
+    const fresh = underruns - this.underruns;
+    this.underruns = underruns;
+    if (ctx.state !== 'running') {
+      this.runningSince = null;
+      return;
+    }
+    const now = performance.now();
+    this.runningSince ??= now;
+    if (!this.settled) {
+      if (fresh > 0) this.runningSince = now;
+      else if (now - this.runningSince >= SETTLE_MS) {
+        this.settled = true;
+        core.setTargetFrames(this.target);
+      }
+    } else if (fresh > 0 && this.target < this.max) {
+      this.target = Math.min(this.max, Math.round(this.target * 1.5));
+      core.setTargetFrames(this.target);
+    }
+  }
 }
 
 // ---- Single-threaded backend: two workers, messages --------------------
@@ -244,6 +297,7 @@ class WorkerEngine {
     onProgress?.(0);
     const result = await this.tasks.call('runTask', [kind, trackId, opts]);
     onProgress?.(1);
+    if (kind === 'spectrogram') result.release = () => {}; // moved here: the page's own memory
     return result;
   }
 

@@ -383,6 +383,9 @@ for (const m of MODES) {
         `during the task: ${res.longTasks.length} ${JSON.stringify(res.longTasks.map((e) => Math.round(e.duration)))}` +
         ` (${res.allLongTasks} in the page so far); underruns ${res.underruns} (count ${res.underrunsBefore} -> ${res.underrunsAfter}); ` +
         `position ${fmt(res.before.position)} -> ${fmt(res.after.position)} s (looping)`);
+      const late = intervalStats(res.callbackIntervals);
+      t.diagnostic(`rAF callback start-to-start during the task (main-thread scheduling jitter, not asserted): ` +
+        `p50 ${fmt(late.p50, 1)} ms, p99 ${fmt(late.p99, 1)} ms, max ${fmt(late.max, 1)} ms`);
       t.diagnostic(`baseline, ${fmt(res.baseline.ms, 0)} ms before the task: ${base.count} frames, p50 ` +
         `${fmt(base.p50, 1)} ms, p99 ${fmt(base.p99, 1)} ms, max ${fmt(base.max, 1)} ms; long tasks ` +
         `${JSON.stringify(res.baseline.longTasks.map((e) => Math.round(e.duration)))}; underruns ` +

@@ -212,10 +212,16 @@ export async function pageMeasureSpectrogram({ trackId, fftSize, hop, baselineMs
   observer.observe({ type: 'longtask', buffered: true });
   await wait(500); // past the long tasks of whatever came before
   const before = wp.status();
+  // Frame times are rAF's own timestamps (the frame's start, on the
+  // display's grid): an interval above 16.7 ms is a frame the page missed.
+  // The callbacks' start times also show how late each callback ran
+  // within its frame (reported, not asserted).
   const frames = [];
+  const callbacks = [];
   let running = true;
-  const onFrame = () => {
-    frames.push(performance.now());
+  const onFrame = (ts) => {
+    frames.push(ts);
+    callbacks.push(performance.now());
     if (running) requestAnimationFrame(onFrame);
   };
   requestAnimationFrame(onFrame);
@@ -240,19 +246,28 @@ export async function pageMeasureSpectrogram({ trackId, fftSize, hop, baselineMs
   await wait(200); // long-task entries arrive after the task that caused them
   observer.disconnect();
   const after = wp.status();
-  const row = Math.floor(result.rows / 2) * result.bins;
+  // The middle row, from the chunk that holds it.
+  const mid = Math.floor(result.rows / 2);
+  const chunk = result.chunks[Math.floor(mid / result.rowsPerChunk)];
+  const row = (mid % result.rowsPerChunk) * result.bins;
   let peak = 1;
-  for (let k = 1; k < result.bins; k++) if (result.data[row + k] > result.data[row + peak]) peak = k;
+  for (let k = 1; k < result.bins; k++) if (chunk[row + k] > chunk[row + peak]) peak = k;
+  const peakDb = chunk[row + peak];
+  result.release();
   const intervals = [];
   const baseline = [];
-  for (let i = 1; i < frames.length; i++) (frames[i] <= t0 ? baseline : intervals).push(frames[i] - frames[i - 1]);
+  const callbackIntervals = [];
+  for (let i = 1; i < frames.length; i++) {
+    (frames[i] <= t0 ? baseline : intervals).push(frames[i] - frames[i - 1]);
+    if (frames[i] > t0) callbackIntervals.push(callbacks[i] - callbacks[i - 1]);
+  }
   const overlapping = (from, to) => longTasks.filter((e) => e.start < to && e.start + e.duration > from);
   return {
     t0, t1, elapsedMs: result.elapsedMs, rows: result.rows, bins: result.bins,
-    peakBin: peak, peakDb: result.data[row + peak],
+    peakBin: peak, peakDb,
     longTasks: overlapping(t0, t1),
     allLongTasks: longTasks.length,
-    intervals, before, during, after,
+    intervals, callbackIntervals, before, during, after,
     underruns: maxUnderruns - underrunsAtStart, underrunsBefore: before.underruns, underrunsAfter: maxUnderruns,
     baseline: { ms: t0 - b0, intervals: baseline, longTasks: overlapping(b0, t0),
       underruns: underrunsAtStart - before.underruns },
