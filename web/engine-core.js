@@ -23,8 +23,12 @@ const ANALYZE_FIELDS = ['integratedLufs', 'loudnessRangeLu', 'truePeakDbtp', 'sa
 export const NORMALIZE_MODES = Object.freeze({ peak: 0, rms: 1, loudness: 2 });
 export const SOURCES = Object.freeze(['track', 'generator']);
 
-// Floats copied between JavaScript and wasm memory per step (4 MiB, about a ms).
-const COPY_SLICE = 1 << 20;
+// Copies between JavaScript and wasm memory go in slices of 1 MiB, with a
+// poll delay whenever a run of them took longer than the budget.
+const COPY_SLICE = 1 << 18;
+const COPY_BUDGET_MS = 4;
+// A spectrogram result comes in chunks of whole rows of about 8 MiB.
+const SPECTROGRAM_CHUNK_FLOATS = 1 << 21;
 const DEMO_SLICE_FRAMES = 16384;
 
 export class EngineError extends Error {}
@@ -119,11 +123,15 @@ export class EngineCore {
     }
     const ptr = this.M._wpb_track_create(channels.length, frames, sampleRate, this.intPtr);
     if (!ptr) this.check(this.outStatus(), `allocating a track of ${(bytes / 1024 ** 2).toFixed(0)} MiB`);
+    let since = performance.now();
     for (let c = 0; c < channels.length; c++) {
       const base = this.M._wpb_track_channel(ptr, c) >> 2;
       for (let i = 0; i < frames; i += COPY_SLICE) {
         this.f32().set(channels[c].subarray(i, i + COPY_SLICE), base + i);
-        if (i + COPY_SLICE < frames) await this.pollDelay();
+        if (performance.now() - since > COPY_BUDGET_MS) {
+          await this.pollDelay();
+          since = performance.now();
+        }
       }
     }
     return this.addTrack(ptr, frames, channels.length, sampleRate, info, id);
@@ -132,9 +140,13 @@ export class EngineCore {
   // Copies `count` floats out of wasm memory, in slices like createTrack.
   async copyOut(ptr, count) {
     const out = new Float32Array(count);
+    let since = performance.now();
     for (let i = 0; i < count; i += COPY_SLICE) {
       out.set(this.f32().subarray((ptr >> 2) + i, (ptr >> 2) + Math.min(count, i + COPY_SLICE)), i);
-      await this.pollDelay();
+      if (performance.now() - since > COPY_BUDGET_MS) {
+        await this.pollDelay();
+        since = performance.now();
+      }
     }
     return out;
   }
@@ -403,7 +415,7 @@ export class EngineCore {
       // otherwise copies (in a worker, then moved to the page).
       const bins = (opts.fftSize ?? 2048) / 2 + 1;
       const floats = M._wpb_task_data_floats(task);
-      const rowsPerChunk = Math.max(1, Math.floor(COPY_SLICE / bins));
+      const rowsPerChunk = Math.max(1, Math.floor(SPECTROGRAM_CHUNK_FLOATS / bins));
       const shared = typeof SharedArrayBuffer === 'function' && M.wasmMemory?.buffer instanceof SharedArrayBuffer;
       const ptr = shared ? M._wpb_task_take_data(task) : M._wpb_task_data(task);
       const chunks = [];

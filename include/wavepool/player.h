@@ -108,8 +108,8 @@ const wp_player_config *wp_player_get_config(const wp_player *player);
 
 /* ---- Threads ---------------------------------------------------------- */
 
-/* Starts the producer (fills the ring, then sleeps a block's time, or a
- * quarter of the target if that is shorter) and the analysis (one snapshot every
+/* Starts the producer (fills the ring, sleeping a quarter of a block
+ * between checks) and the analysis (one snapshot every
  * `analysis_interval_ms`, 1..1000) threads. Single-threaded builds:
  * WP_ERR_THREAD. Started twice: WP_ERR_INVALID_ARGUMENT. In the browser
  * these are two threads of Emscripten's prewarmed pool: size it for them. */

@@ -417,6 +417,27 @@ for (const m of MODES) {
       }
     });
 
+    test('a one-hour stereo track loads and plays at its end', { timeout: 120000 }, async (t) => {
+      // 1.27 GB as float at 44.1 kHz (1.38 GB at 48): the size the docs promise.
+      const t0 = performance.now();
+      const hour = await page.evaluate(pageLoadTestTrack, 3600);
+      const loadMs = performance.now() - t0;
+      assert.equal(hour.duration, 3600);
+      await call(page, 'seek', 3598);
+      await call(page, 'play');
+      await page.waitForTimeout(1000);
+      const s = await status(page);
+      t.diagnostic(`one hour of stereo at ${hour.rate} Hz generated and loaded in ${fmt(loadMs, 0)} ms; ` +
+        `position ${fmt(s.position)} s of ${s.duration} s, memory ${fmt(s.memoryBytes / 2 ** 20, 0)} MiB`);
+      assert.equal(s.track.id, hour.id);
+      assert.ok(s.position > 3598.5 && s.position < 3600, `position ${s.position}`);
+      assert.ok(s.memoryBytes > hour.frames * 2 * 4, `engine memory ${s.memoryBytes} bytes`);
+      await call(page, 'loadDemo');
+      await call(page, 'play');
+      // The switch is heard after the fade and the ring's latency.
+      await page.waitForFunction(() => window.wavepool.status().position < 10, null, { timeout: 5000 });
+    });
+
     test('corrupt files are refused with a clear message; the page keeps playing', async (t) => {
       const res = await page.evaluate(async () => {
         const wp = window.wavepool;
