@@ -38,7 +38,7 @@ run: all
 test: all asan tsan
 	@scripts/run_tests.sh
 
-bench: native wasm-st
+bench: native wasm-st site
 	@scripts/bench.sh
 
 clean:
