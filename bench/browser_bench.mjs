@@ -3,15 +3,16 @@
 //
 // The task: a spectrogram (fftSize 2048, hop 256, Hann) of a 10-minute
 // stereo track generated in the page.
-//  (a)  on the pool of the threaded page (window.wavepool.runTask);
+//  (a)  on the pool of the threaded page (window.wavepool.runTask), with
+//       1 worker (?workers=1), and (a1) with 2 (?workers=2);
 //  (a2) in the tasks worker of the fallback page (not isolated);
 //  (b)  the same C work inline on the main thread: the single-threaded
 //       module imported into the (threaded) page itself, a pool of 0
 //       workers, _wpb_spectrogram_submit runs the job before it returns.
 //       A deliberate bad example, to show what the pool saves.
 // (0)  the same pages with no task, as a baseline.
-// For each: task time (to the result copied out of wasm memory, as
-// runTask returns it), animation-frame intervals p50/p99/max and the
+// For each: task time (to the result as runTask returns it: views of the
+// engine's memory threaded, moved from the worker in the fallback), animation-frame intervals p50/p99/max and the
 // main thread's long tasks (> 50 ms) from start to result, and underruns.
 // Then the pool's speed-up over one thread, and the time to interactive
 // (navigation start -> status().ready) of both pages, median of 3 loads.
@@ -154,10 +155,13 @@ async function main() {
 
     const rows = [];
     let info = {};
-    for (const mode of ['threaded', 'fallback']) {
-      const { page } = await openPage(browser.context, servers[mode].url);
+    // The threaded page twice, with pools of 1 and 2 workers (?workers=N),
+    // then the fallback page.
+    for (const [mode, query] of [['threaded', '?workers=1'], ['threaded', '?workers=2'], ['fallback', '']]) {
+      const pool2 = query === '?workers=2';
+      const { page } = await openPage(browser.context, servers[mode].url + query);
       const s = await page.evaluate(() => window.wavepool.status());
-      if (mode === 'threaded') {
+      if (mode === 'threaded' && !pool2) {
         info = { workers: s.workers, cores: s.hardwareConcurrency, rate: s.sampleRate,
           ua: await page.evaluate(() => navigator.userAgent) };
       }
@@ -171,20 +175,21 @@ async function main() {
       });
       const r = await page.evaluate(pageMeasureSpectrogram,
         { trackId: track.id, fftSize: FFT_SIZE, hop: HOP, baselineMs: BASELINE_MS });
-      rows.push({
+      if (!pool2) rows.push({
         key: mode === 'threaded' ? '0' : '0f',
         name: `(0) no task, ${mode === 'threaded' ? 'threaded' : 'fallback'} page (${BASELINE_MS / 1000} s)`,
         ms: NaN, rows: 0, frames: intervalStats(r.baseline.intervals), longTasks: r.baseline.longTasks.length,
         longestTask: Math.max(0, ...r.baseline.longTasks.map((e) => e.duration)), underruns: r.baseline.underruns,
       });
       rows.push({
-        key: mode === 'threaded' ? 'a' : 'a2',
-        name: mode === 'threaded' ? `(a) pool, threaded page, ${s.workers} worker(s)` : '(a2) tasks worker, fallback page',
+        key: mode === 'fallback' ? 'a2' : pool2 ? 'a1' : 'a',
+        name: mode === 'fallback' ? '(a2) tasks worker, fallback page'
+          : `(a${pool2 ? '1' : ''}) pool, threaded page, ${s.workers} worker(s)`,
         ms: r.elapsedMs, rows: r.rows, frames: intervalStats(r.intervals), longTasks: r.longTasks.length,
         longestTask: Math.max(0, ...r.longTasks.map((e) => e.duration)),
         underruns: r.underruns,
       });
-      if (mode === 'threaded') {
+      if (mode === 'threaded' && !pool2) {
         // (b) in a fresh threaded page, the demo playing as in (a).
         await page.close();
         const { page: page2 } = await openPage(browser.context, servers.threaded.url);
@@ -225,8 +230,12 @@ async function main() {
         String(r.underruns)]));
     }
     const pool = rows.find((r) => r.key === 'a').ms;
+    const pool2 = rows.find((r) => r.key === 'a1').ms;
     const b = rows.find((r) => r.key === 'b');
-    console.log(`task time, pool (${info.workers} worker(s), hardwareConcurrency ${info.cores}) against one ` +
+    console.log(`task time with 1 vs 2 pool workers: ${pool.toFixed(0)} ms vs ${pool2.toFixed(0)} ms, ` +
+      `${(pool / pool2).toFixed(2)}x (hardwareConcurrency ${info.cores}: with 2 workers the pool shares ` +
+      'the cores with the page, the audio threads and the browser)');
+    console.log(`task time, pool (1 worker) against one ` +
       `thread inline: ${(b.ms / pool).toFixed(2)}x the speed (pool ${pool.toFixed(0)} ms, polled once a frame; ` +
       `inline ${b.ms.toFixed(0)} ms, of which ${b.computeMs.toFixed(0)} ms computing and ` +
       `${(b.ms - b.computeMs).toFixed(0)} ms copying the result)`);

@@ -27,7 +27,8 @@
 //     opts.trackId picks a track other than the current one
 // The methods return promises that reject with a readable message.
 //
-// Query parameter ?engine=st forces the single-threaded engine.
+// Query parameters: ?engine=st forces the single-threaded engine; ?workers=N
+// (1..16) sets the pool size instead of hardwareConcurrency - 1.
 
 import { EngineError, startEngine } from './engine.js';
 

@@ -58,7 +58,11 @@ export function threadBlocker() {
   return '';
 }
 
+// hardwareConcurrency - 1 (1..16), or ?workers=N (1..16) to leave more
+// cores free or to compare pool sizes.
 export function poolSize() {
+  const asked = Number(new URLSearchParams(location.search).get('workers'));
+  if (Number.isInteger(asked) && asked >= 1 && asked <= MAX_WORKERS) return asked;
   const cores = Number(navigator.hardwareConcurrency) || 2;
   return Math.min(MAX_WORKERS, Math.max(1, cores - 1));
 }
