@@ -26,8 +26,12 @@ if(WP_THREADS)
         -sPTHREAD_POOL_SIZE_STRICT=2)
 endif()
 
+# The flat C API for JavaScript: web/bindings.c and one web/bindings_*.c
+# per page feature that needs its own entry points.
+file(GLOB WP_BINDINGS_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/bindings*.c)
+
 function(wp_add_wasm_module name dir suffix)
-    add_executable(${name} web/bindings.c)
+    add_executable(${name} ${WP_BINDINGS_SOURCES})
     target_link_libraries(${name} PRIVATE wavepool)
     # Exported entry points have no header, hence no prototypes.
     target_compile_options(${name} PRIVATE ${WP_WARNINGS} -Wno-missing-prototypes)

@@ -13,7 +13,7 @@ import createWavepool from './engine/wavepool-st.mjs';
 import { EngineCore } from './engine-core.js';
 
 const CHUNK_FRAMES = 512;    // frames per message to the audio thread
-const CHUNKS_IN_FLIGHT = 4;  // latency of the message path: 4 x 512 frames
+const CHUNKS_IN_FLIGHT = 6;  // latency of the message path: 6 x 512 frames
 const STATUS_INTERVAL_MS = 33;
 
 let core = null;
@@ -61,10 +61,10 @@ const methods = {
   },
 };
 
-const forwarded = ['createTrack', 'renderDemo', 'releaseTrack', 'trackInfo', 'trackChannels', 'setTrack',
-  'play', 'pause', 'stop', 'seek', 'setLoop', 'setSource', 'setParam', 'getParam', 'setGenerator',
-  'setGeneratorFrequency', 'setGeneratorLevel', 'setTargetFrames', 'runTask', 'testSpectrum'];
-for (const name of forwarded) methods[name] = (...args) => core[name](...args);
+// Every public EngineCore method is callable by name.
+for (const name of Object.getOwnPropertyNames(EngineCore.prototype)) {
+  if (name !== 'constructor' && !Object.hasOwn(methods, name)) methods[name] = (...args) => core[name](...args);
+}
 
 // The buffers of typed arrays in a result (two levels deep): moved, not copied.
 function transferables(result, found = new Set(), depth = 0) {

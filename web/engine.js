@@ -18,9 +18,11 @@ const ENGINE_LOAD_TIMEOUT_MS = 15000;
 const THREAD_START_TIMEOUT_MS = 10000;
 const ANALYSIS_INTERVAL_MS = 16; // about the display rate
 // Ring fill the threaded producer keeps ahead of the audio thread (see
-// LatencyControl). 10 ms held with zero underruns on a 2-core machine with
-// the pool busy (tests/e2e); see docs/DESIGN.md.
-export const DEFAULT_TARGET_MS = 10;
+// LatencyControl). 10 ms held with zero underruns on an otherwise idle
+// 2-core machine with the pool busy, but not with another build running
+// beside it (tests/e2e); 15 ms leaves that margin and, with a typical 10 ms
+// output path, meets the 25 ms aim. See docs/DESIGN.md.
+export const DEFAULT_TARGET_MS = 15;
 // While the output starts, its first pulls come in a burst: start with a
 // deep ring and settle once the output ran this long without an underrun.
 const STARTUP_TARGET_MS = 60;
@@ -239,7 +241,9 @@ class WorkerClient {
   }
 }
 
-const TASK_METHODS = new Set(['runTask', 'testSpectrum']);
+// Calls that may run long go to the tasks worker: runTask, testSpectrum
+// and any method whose name ends in 'Task'.
+const isTaskMethod = (method) => method === 'testSpectrum' || method.endsWith('Task');
 const TRACK_METHODS = new Set(['releaseTrack']);
 
 class WorkerEngine {
@@ -292,7 +296,7 @@ class WorkerEngine {
     }
     if (TRACK_METHODS.has(method))
       return (await Promise.all([this.audio.call(method, args), this.tasks.call(method, args)]))[0];
-    return (TASK_METHODS.has(method) ? this.tasks : this.audio).call(method, args);
+    return (isTaskMethod(method) ? this.tasks : this.audio).call(method, args);
   }
 
   // Tasks run to completion in the tasks worker (the single-threaded
