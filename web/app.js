@@ -31,6 +31,11 @@
 // (1..16) sets the pool size instead of hardwareConcurrency - 1.
 
 import { EngineError, startEngine } from './engine.js';
+import { createContext, fmt, minus } from './ui/context.js';
+
+// The page's panels (ui/*.js), mounted in this order once the engine runs.
+const PANELS = [
+];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
 // The tones are deliberately not bin-centred (bins are 11.72 Hz apart, so
@@ -70,6 +75,7 @@ const state = {
   engine: null,
   track: null,           // {id, name, title, duration, channels, sampleRate, format}
   demoId: 0,
+  ctx: null,             // what the panels share (ui/context.js)
   frameWorkMs: 0,        // main-thread time of the slowest recent display frame (decaying max)
 };
 
@@ -200,7 +206,7 @@ async function useTrackId(id, info = null) {
   const t = info ?? await call('trackInfo', id);
   state.track = { id, name: t.name, title: t.title || t.name, duration: t.duration ?? t.frames / t.sampleRate,
     channels: t.channels, sampleRate: t.sampleRate, format: t.format ?? 'PCM' };
-  showTrack();
+  state.ctx?.bus.dispatchEvent(new CustomEvent('track', { detail: state.track }));
   return state.track;
 }
 
@@ -278,10 +284,9 @@ function makeTestSignal() {
 // ---- Drawing -----------------------------------------------------------
 
 const FREQ_LABELS = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000];
-const fmtHz = (f) => (f >= 1000 ? `${+(f / 1000).toFixed(f % 1000 ? 2 : 0)} kHz` : `${Math.round(f)} Hz`);
-const fmtTick = (f) => (f >= 1000 ? `${f / 1000}k` : `${f}`);
-const minus = (v, digits) => `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(digits)}`;
-const fmtDb = (v) => `${minus(v, 2)} dB`;
+const fmtHz = fmt.hz;
+const fmtTick = fmt.tick;
+const fmtDb = (v) => fmt.db(v, 2);
 const windowLabel = (name) => $('window-select').querySelector(`option[value="${name}"]`)?.textContent ?? name;
 
 function drawSpectrum(canvas, spectrum, minDb = PLOT_MIN_DB) {
@@ -555,127 +560,39 @@ async function runSpectrum(windowName) {
   showSpectrum(state.spectrum);
 }
 
-// ---- Player ------------------------------------------------------------
-
-const fmtTime = (s) => {
-  const t = Math.max(0, s);
-  const m = Math.floor(t / 60);
-  return `${m}:${(t - m * 60).toFixed(1).padStart(4, '0')}`;
-};
-const fmtLevel = (x) => (x > 0 ? `${minus(20 * Math.log10(x), 1)}` : '−∞');
-
-function showTrack() {
-  const t = state.track;
-  $('track-title').textContent = t ? t.title : '—';
-  $('track-facts').textContent = t
-    ? `${t.format}, ${t.channels === 1 ? 'mono' : 'stereo'}, ${t.sampleRate / 1000} kHz, ${fmtTime(t.duration)}`
-    : '';
-  $('seek').max = t ? String(t.duration) : '0';
-}
+// ---- Panels ------------------------------------------------------------
 
 // Reports a failed control action without stopping the page.
-function guard(promise) {
-  promise.catch((err) => {
-    state.notice = err.message;
+function report(promise) {
+  return Promise.resolve(promise).catch((err) => {
+    state.notice = err?.message ?? String(err);
     const el = $('notice');
-    el.textContent = err.message;
+    el.textContent = state.notice;
     el.hidden = false;
   });
 }
 
-function wirePlayer() {
-  const resume = () => state.engine?.ctx.state !== 'running' && state.engine?.ctx.resume();
-  // Browsers start audio only after a gesture: any click or key resumes it.
+// Browsers start audio only after a gesture: any click or key resumes it.
+function resumeOnGesture() {
+  const resume = () => state.engine && state.engine.ctx.state !== 'running' && state.engine.ctx.resume();
   for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, resume, { capture: true });
-
-  $('play').addEventListener('click', () => guard(status().playing ? call('pause') : call('play')));
-  $('stop').addEventListener('click', () => guard(call('stop')));
-  let seeking = false;
-  $('seek').addEventListener('input', () => { seeking = true; });
-  $('seek').addEventListener('change', () => {
-    seeking = false;
-    guard(call('seek', Number($('seek').value)));
-  });
-  $('loop').addEventListener('change', () => guard(call('setLoop', $('loop').checked, 0, 0)));
-  $('volume').addEventListener('input', () => {
-    $('volume-out').textContent = `${minus(Number($('volume').value), 1)} dB`;
-    guard(call('setParam', 'volume', Number($('volume').value)));
-  });
-  $('pan').addEventListener('input', () => {
-    const v = Number($('pan').value);
-    $('pan-out').textContent = v === 0 ? 'centre' : `${Math.abs(v * 100).toFixed(0)} % ${v < 0 ? 'L' : 'R'}`;
-    guard(call('setParam', 'stereo.pan', v));
-  });
-  $('file').addEventListener('change', () => {
-    const f = $('file').files[0];
-    if (f) guard(openAudio(f));
-  });
-  $('demo').addEventListener('click', () => guard(useTrackId(state.demoId)));
-  $('gen-play').addEventListener('click', () => guard(window.wavepool.useGenerator({
-    type: $('gen-type').value, frequency: Number($('gen-freq').value), level: Number($('gen-level').value),
-  }).then(() => call('play'))));
-  $('gen-freq').addEventListener('input', () => {
-    if (status().source === 'generator') guard(call('setGeneratorFrequency', Number($('gen-freq').value)));
-  });
-
-  // EQ: one slider per band, named from the engine's parameter table.
-  const eq = $('eq');
-  for (let b = 1; b <= 8; b++) {
-    const label = document.createElement('label');
-    const input = Object.assign(document.createElement('input'),
-      { type: 'range', min: '-24', max: '24', step: '0.5', value: '0', id: `eq-b${b}` });
-    const out = document.createElement('output');
-    out.textContent = '0.0 dB';
-    label.append(Object.assign(document.createElement('span'), { className: 'eq-freq', textContent: `band ${b}` }),
-      input, out);
-    input.addEventListener('input', () => {
-      out.textContent = `${minus(Number(input.value), 1)} dB`;
-      guard(call('setParam', `eq.b${b}.gain`, Number(input.value)));
-    });
-    eq.append(label);
-  }
-  return { isSeeking: () => seeking };
-}
-
-async function labelEqBands() {
-  for (let b = 1; b <= 8; b++) {
-    const hz = await call('getParam', `eq.b${b}.freq`);
-    const label = $(`eq-b${b}`).parentElement;
-    label.querySelector('.eq-freq').textContent = fmtHz(hz);
-    $(`eq-b${b}`).setAttribute('aria-label', `EQ band ${b} gain (${fmtHz(hz)})`);
-  }
 }
 
 // Once per display frame: read the engine's status and newest snapshot
-// (both copies, no waiting) and draw.
-function drawLoop(ui) {
-  const canvas = $('live-canvas');
-  const frame = () => {
+// (copies, no waiting) and hand them to the panels.
+function frameLoop(ctx) {
+  const frame = (now) => {
     requestAnimationFrame(frame);
     const t0 = performance.now();
-    drawFrame();
-    state.frameWorkMs = Math.max(state.frameWorkMs * 0.98, performance.now() - t0);
-  };
-  const drawFrame = () => {
-    const s = status();
-    if (s.position === undefined) return;
-    $('play').textContent = s.playing ? 'Pause' : 'Play';
-    $('play').setAttribute('aria-pressed', String(s.playing));
-    $('time').textContent = `${fmtTime(s.position)} / ${fmtTime(s.duration)}`;
-    if (!ui.isSeeking()) $('seek').value = String(s.position);
-    $('loop').checked = s.loop.enabled;
-    $('audio-state').textContent = s.audio === 'running' ? 'running' : 'suspended (click anywhere to start)';
-    $('latency').textContent = `${s.latencyMs.toFixed(1)} ms`;
-    $('underruns').textContent = String(s.underruns);
-    $('dsp-load').textContent = `${(s.dspLoad * 100).toFixed(1)} %`;
-    $('memory').textContent = `${(s.memoryBytes / 1024 ** 2).toFixed(0)} MiB`;
     const snap = state.engine.snapshot();
-    if (!snap?.fresh) return;
-    const rate = state.engine.ctx.sampleRate;
-    drawSpectrum(canvas, { sampleRate: rate, binHz: rate / ((snap.db.length - 1) * 2), db: snap.db }, LIVE_MIN_DB);
-    const m = snap.meters;
-    $('meters').textContent = `L ${fmtLevel(m.peak[0])} / ${fmtLevel(m.rms[0])} dBFS · ` +
-      `R ${fmtLevel(m.peak[1])} / ${fmtLevel(m.rms[1])} dBFS (peak / RMS)${m.clipped ? ' · CLIP' : ''}`;
+    const detail = {
+      now,
+      status: status(),
+      snapshot: snap && { db: snap.db, binHz: state.engine.ctx.sampleRate / ((snap.db.length - 1) * 2),
+        meters: snap.meters, fresh: snap.fresh },
+    };
+    ctx.bus.dispatchEvent(new CustomEvent('frame', { detail }));
+    state.frameWorkMs = Math.max(state.frameWorkMs * 0.98, performance.now() - t0);
   };
   requestAnimationFrame(frame);
 }
@@ -683,7 +600,7 @@ function drawLoop(ui) {
 // ---- Start -------------------------------------------------------------
 
 async function main() {
-  const ui = wirePlayer();
+  resumeOnGesture();
   const engine = await startEngine((phase) => { state.phase = phase; });
   state.engine = engine;
   state.mode = engine.mode;
@@ -700,11 +617,10 @@ async function main() {
 
   state.phase = 'rendering-demo';
   state.demoId = await call('renderDemo', engine.ctx.sampleRate);
+  state.ctx = createContext(window.wavepool, report);
+  for (const panel of PANELS) await panel.mount(state.ctx);
   await useTrackId(state.demoId);
-  await labelEqBands();
-  drawLoop(ui);
-  for (const id of ['play', 'stop', 'seek', 'loop', 'volume', 'pan', 'file', 'demo', 'gen-play'])
-    $(id).disabled = false;
+  frameLoop(state.ctx);
 
   state.phase = 'computing-spectrum';
   const select = $('window-select');
