@@ -20,6 +20,7 @@
 //     single-threaded engine moves their buffers to its workers),
 //   loadDemo(), useTrack(), useGenerator({type, frequency, level, ...}),
 //   setGeneratorFrequency(hz), setGeneratorLevel(dBFS),
+//   call(method, ...args) any engine-core.js method; useTrackId(id)
 //   runTask(kind, opts) / startTask(kind, opts) -> {promise, cancel}: kind 'spectrogram'
 //     ({fftSize, hop, window, dbRange} -> {bins, rows, rowsPerChunk, chunks, release()}:
 //     call release() when done, it frees the engine memory the chunks view),
@@ -196,6 +197,13 @@ window.wavepool = Object.freeze({
   setGeneratorLevel: (db) => call('setGeneratorLevel', db),
   runTask: (kind, opts) => startTask(kind, opts).promise,
   startTask: (kind, opts) => startTask(kind, opts),
+  // Any engine-core method by name (panels use it for what has no
+  // shortcut above); in the fallback, names ending in 'Task' run in the
+  // tasks worker.
+  call: (method, ...args) => call(method, ...args),
+  // Makes a track the current one (panels that create tracks: recording,
+  // normalize) and tells the panels.
+  useTrackId: (id) => useTrackId(id),
 });
 
 // ---- Tracks ------------------------------------------------------------
