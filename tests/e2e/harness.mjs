@@ -287,3 +287,121 @@ export function intervalStats(intervals) {
   return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99),
     max: sorted.length ? sorted[sorted.length - 1] : NaN };
 }
+
+// ---- UI tests (tests/e2e/ui.test.mjs) ------------------------------------
+
+// launchBrowser with extra Chromium arguments (the UI test's fake media
+// devices), permissions granted up front and downloads accepted; a fresh
+// profile each call (so fresh localStorage). Resolves {context, close()}.
+export async function launchBrowserWith({ viewport = { width: 1280, height: 900 }, args = [],
+  permissions = [] } = {}) {
+  const chromium = await loadChromium();
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'wavepool-e2e-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, ...args],
+      headless: true,
+      viewport,
+      permissions,
+      acceptDownloads: true,
+    });
+  } catch (e) {
+    await rm(profileDir, { recursive: true, force: true });
+    throw e;
+  }
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(profileDir, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+// Resolves once the (re)loaded page's window.wavepool reports ready or an
+// error; throws with the status otherwise.
+export async function waitReady(page, timeout = PAGE_TIMEOUT_MS) {
+  try {
+    await page.waitForFunction(() => {
+      const s = window.wavepool?.status();
+      return s && (s.ready || s.error);
+    }, null, { timeout });
+  } catch (e) {
+    const s = await page.evaluate(() => window.wavepool?.status() ?? null).catch(() => null);
+    throw new Error(`page not ready (${e.message.split('\n')[0]}); status ${JSON.stringify(s)}`);
+  }
+}
+
+// A 16-bit PCM WAV file (RIFF, WAVE_FORMAT_PCM) of planar float channels.
+export function encodeWav16(channels, sampleRate) {
+  const frames = channels[0].length;
+  const n = channels.length;
+  const buf = Buffer.alloc(44 + frames * n * 2);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + frames * n * 2, 4);
+  buf.write('WAVE', 8, 'ascii');
+  buf.write('fmt ', 12, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(n, 22);
+  buf.writeUInt32LE(sampleRate, 24);
+  buf.writeUInt32LE(sampleRate * n * 2, 28);
+  buf.writeUInt16LE(n * 2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(frames * n * 2, 40);
+  let at = 44;
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < n; c++) {
+      const v = Math.max(-32768, Math.min(32767, Math.round(channels[c][i] * 32768)));
+      buf.writeInt16LE(v, at);
+      at += 2;
+    }
+  }
+  return buf;
+}
+
+// Parses a WAV file (RIFF chunks; PCM 8/16/24/32-bit, IEEE float 32/64,
+// WAVE_FORMAT_EXTENSIBLE of either): {format: 'pcm'|'float', formatTag,
+// bits, channels, sampleRate, dataBytes, frames, samples: Float64Array[]
+// (planar, full scale 1)}. Throws on anything malformed.
+export function decodeWav(buf) {
+  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error('not a RIFF/WAVE file');
+  const riffSize = buf.readUInt32LE(4);
+  if (riffSize + 8 !== buf.length) throw new Error(`RIFF size ${riffSize} + 8 != file size ${buf.length}`);
+  let fmt = null;
+  let data = null;
+  for (let at = 12; at + 8 <= buf.length;) {
+    const id = buf.toString('ascii', at, at + 4);
+    const size = buf.readUInt32LE(at + 4);
+    if (at + 8 + size > buf.length) throw new Error(`chunk '${id}' runs past the end`);
+    if (id === 'fmt ') {
+      let tag = buf.readUInt16LE(at + 8);
+      if (tag === 0xfffe) tag = buf.readUInt16LE(at + 8 + 24); // the sub-format GUID's first two bytes
+      fmt = { formatTag: buf.readUInt16LE(at + 8), tag, channels: buf.readUInt16LE(at + 10),
+        sampleRate: buf.readUInt32LE(at + 12), blockAlign: buf.readUInt16LE(at + 20),
+        bits: buf.readUInt16LE(at + 22) };
+    } else if (id === 'data') {
+      data = { offset: at + 8, size };
+    }
+    at += 8 + size + (size & 1);
+  }
+  if (!fmt) throw new Error('no fmt chunk');
+  if (!data) throw new Error('no data chunk');
+  const { tag, bits, channels, blockAlign } = fmt;
+  if (tag !== 1 && tag !== 3) throw new Error(`format tag ${tag} is neither PCM nor IEEE float`);
+  if (blockAlign !== channels * (bits / 8)) throw new Error(`block align ${blockAlign} for ${channels} x ${bits} bits`);
+  if (data.size % blockAlign) throw new Error(`data length ${data.size} is not whole frames of ${blockAlign} bytes`);
+  const frames = data.size / blockAlign;
+  const samples = Array.from({ length: channels }, () => new Float64Array(frames));
+  const bytes = bits / 8;
+  const read = tag === 3
+    ? (bits === 32 ? (o) => buf.readFloatLE(o) : (o) => buf.readDoubleLE(o))
+    : bits === 8 ? (o) => (buf[o] - 128) / 128
+      : (o) => buf.readIntLE(o, bytes) / 2 ** (bits - 1);
+  for (let i = 0, o = data.offset; i < frames; i++)
+    for (let c = 0; c < channels; c++, o += bytes) samples[c][i] = read(o);
+  return { format: tag === 3 ? 'float' : 'pcm', formatTag: fmt.formatTag, bits, channels,
+    sampleRate: fmt.sampleRate, dataBytes: data.size, frames, samples };
+}
