@@ -94,6 +94,12 @@ function parseNumber(text) {
   return m ? Number(m[0]) : NaN;
 }
 
+// What the page's notice line says (failed actions report there).
+const noticeText = (page) => page.evaluate(() => {
+  const el = document.getElementById('notice');
+  return el && !el.hidden ? el.textContent.trim() : '';
+});
+
 // Polls fn() until it returns a truthy value; returns it, or throws with
 // what the last value was.
 async function until(fn, { timeout = UI_TIMEOUT_MS, interval = 100, what = 'condition' } = {}) {
@@ -198,7 +204,9 @@ async function normalizeTo(page, label, t) {
   const afterText = await until(async () => {
     const text = (await page.locator('#loudness-after').textContent()) ?? '';
     return /LUFS/.test(text) && Number.isFinite(parseNumber(text)) && text;
-  }, { timeout: TASK_TIMEOUT_MS, what: '#loudness-after showing a LUFS value' });
+  }, { timeout: TASK_TIMEOUT_MS, what: '#loudness-after showing a LUFS value' }).catch(async (e) => {
+    throw new Error(`${e.message}; page notice: "${await noticeText(page)}"`);
+  });
   const beforeText = (await page.locator('#loudness-before').textContent()) ?? '';
   const now = (await status(page)).track;
   t.diagnostic(`normalize ${label}: before "${beforeText.trim()}", after "${afterText.trim()}"; ` +
@@ -262,10 +270,11 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
   });
 
   test('the panels are there: headings by name', async () => {
+    const analyzer = page.getByRole('img', { name: 'Spectrum analyzer', exact: true });
+    if (await analyzer.count()) silentSpectrum = await litPixels(page, analyzer);
     for (const name of ['Player', 'Spectrum analyzer', 'Equalizer', 'Effects', 'Tools']) {
       assert.equal(await page.getByRole('heading', { name, exact: true }).count(), 1, `heading "${name}"`);
     }
-    silentSpectrum = await litPixels(page, page.getByRole('img', { name: 'Spectrum analyzer', exact: true }));
   });
 
   test('every control of the naming contract is there, by role and name', async (t) => {
@@ -287,7 +296,7 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
       for (const o of options) if (!have.includes(o)) missing.push(`option "${o}" of "${select}" (has ${JSON.stringify(have)})`);
     }
     t.diagnostic(`${found} named controls found; missing ${missing.length}: ${missing.join('; ')}`);
-    assert.deepEqual(missing, []);
+    assert.equal(missing.length, 0, `missing: ${missing.join('; ')}`);
   });
 
   test('open a WAV through the file input: title and facts', async (t) => {
@@ -308,24 +317,27 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
   test('play (button becomes "Pause"), then pause', async (t) => {
     await playAndCheck(page, t);
     // The output tap's RMS over its last 8192 frames, a few times while
-    // the tone plays steadily: the median.
+    // the tone plays steadily: the highest (an underrun on a busy machine
+    // only takes level away).
     const levels = [];
     for (let i = 0; i < 5; i++) {
       levels.push(await page.evaluate(() => window.wavepool.outputLevelDb()));
       await sleep(100);
     }
-    liveLevelDb = [...levels].sort((a, b) => a - b)[2];
+    liveLevelDb = Math.max(...levels);
     t.diagnostic(`output tap while playing: ${levels.map((v) => f(v)).join(', ')} dBFS RMS ` +
       `(tone ${f(TONE_RMS_DBFS)})`);
     await pauseAndCheck(page, t);
   });
 
   test('seek by clicking the waveform at 50 %', async (t) => {
+    // The waveform: a canvas inside the slider (maybe several stacked);
+    // the click lands where a person would, on the middle of the slider.
     const slider = page.getByRole('slider', { name: 'Position', exact: true });
-    const canvas = slider.locator('canvas').first();
-    const box = await canvas.boundingBox();
+    assert.ok(await slider.locator('canvas').count() >= 1, 'no canvas inside the Position slider');
+    const box = await slider.boundingBox();
     assert.ok(box && box.width > 100, `waveform box ${JSON.stringify(box)}`);
-    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await slider.click({ position: { x: box.width / 2, y: box.height / 2 } });
     const half = TONE.seconds / 2;
     const s = await until(async () => {
       const v = await status(page);
@@ -362,7 +374,9 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
     const volumeDb = await getParam(page, 'volume');
     await page.getByRole('combobox', { name: 'Export format', exact: true }).selectOption({ label: '24-bit PCM' });
     const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: TASK_TIMEOUT_MS }),
+      page.waitForEvent('download', { timeout: TASK_TIMEOUT_MS }).catch(async (e) => {
+        throw new Error(`no download: ${e.message.split('\n')[0]}; page notice: "${await noticeText(page)}"`);
+      }),
       button(page, 'Export WAV').click(),
     ]);
     assert.equal(download.suggestedFilename(), `${track.title}.wav`);
@@ -480,6 +494,7 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
     await button(page, 'Record').click();
     const stop = button(page, 'Stop recording');
     await stop.waitFor();
+    const started = Date.now();
     // The meter's value while the fake device beeps.
     const readMeter = () => meter.evaluate((el) => Number(el.getAttribute('aria-valuenow') ?? el.value));
     const min = await meter.evaluate((el) => Number(el.getAttribute('aria-valuemin') ?? el.min ?? 0));
@@ -490,14 +505,21 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
       await sleep(100);
     }
     await stop.click();
+    const wall = (Date.now() - started) / 1000;
     await button(page, 'Record').waitFor();
     const track = await until(async () => {
       const s = await status(page);
       return s.track && s.track.id !== before?.id && s.track;
     }, { timeout: TASK_TIMEOUT_MS, what: 'the take as the current track' });
     const facts = (await page.locator('#track-facts').textContent()).trim();
-    t.diagnostic(`take: ${JSON.stringify(track)}; facts "${facts}"; input meter peak ${peak} (min ${min})`);
-    assert.ok(track.duration >= 1.6 && track.duration <= 2.6, `take of ${track.duration} s after 2 s`);
+    t.diagnostic(`take: ${JSON.stringify(track)}; facts "${facts}"; ${f(wall, 3)} s from "Stop recording" ` +
+      `shown to clicked; input meter peak ${peak} (min ${min})`);
+    // About the time the button said "Stop recording" (the recorder may
+    // start a little before the label changes and stop a little after the
+    // click).
+    assert.ok(track.duration >= wall - 0.25 && track.duration <= wall + 0.6,
+      `take of ${track.duration} s, recording shown for ${wall} s`);
+    assert.ok(track.duration >= 1.6 && track.duration <= 3.2, `take of ${track.duration} s after 2 s`);
     assert.ok(peak > min, `the input meter never moved (${peak}, min ${min})`);
   });
 
