@@ -495,15 +495,15 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
     const stop = button(page, 'Stop recording');
     await stop.waitFor();
     const started = Date.now();
-    // The meter's value while the fake device beeps.
-    const readMeter = () => meter.evaluate((el) => Number(el.getAttribute('aria-valuenow') ?? el.value));
-    const min = await meter.evaluate((el) => Number(el.getAttribute('aria-valuemin') ?? el.min ?? 0));
-    let peak = -Infinity;
-    const t0 = Date.now();
-    while (Date.now() - t0 < 2000) {
-      peak = Math.max(peak, await readMeter());
-      await sleep(100);
-    }
+    // The meter's highest value while the fake device beeps, sampled in
+    // the page for 2 s (one call: the recording lasts what it should).
+    const { peak, min } = await meter.evaluate((el) => new Promise((resolve) => {
+      const read = () => Number(el.getAttribute('aria-valuenow') ?? el.value);
+      const min = Number(el.getAttribute('aria-valuemin') ?? el.min ?? 0);
+      let peak = -Infinity;
+      const timer = setInterval(() => { peak = Math.max(peak, read()); }, 50);
+      setTimeout(() => { clearInterval(timer); resolve({ peak, min }); }, 2000);
+    }));
     await stop.click();
     const wall = (Date.now() - started) / 1000;
     await button(page, 'Record').waitFor();
@@ -521,6 +521,10 @@ describe('UI, cross-origin isolated (multithreaded engine)', () => {
       `take of ${track.duration} s, recording shown for ${wall} s`);
     assert.ok(track.duration >= 1.6 && track.duration <= 3.2, `take of ${track.duration} s after 2 s`);
     assert.ok(peak > min, `the input meter never moved (${peak}, min ${min})`);
+    const shown = facts.match(/(\d+):(\d\d(?:\.\d+)?)/);
+    assert.ok(shown, `no m:ss.s duration in #track-facts "${facts}"`);
+    assert.ok(Math.abs(Number(shown[1]) * 60 + Number(shown[2]) - track.duration) <= 0.1,
+      `#track-facts shows ${shown[0]} for a take of ${track.duration} s`);
   });
 
   test('desktop screenshot (1280x900)', async () => {
