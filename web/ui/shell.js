@@ -5,6 +5,9 @@
 //
 // Settings (ctx.settings): 'theme' ('dark' | 'light' | 'high-contrast'),
 // 'limiter' (boolean, the chain's limiter.on), 'showPerformance' (boolean).
+// A theme change sends ctx.bus 'theme' (detail: {theme}): panels whose
+// canvases are not redrawn every frame redraw them then, since they read
+// their colours from the CSS variables at draw time.
 
 import { createSettings } from './context.js';
 
@@ -93,7 +96,9 @@ function buildSettings(ctx, perf) {
     ...THEMES.map((t) => el('option', { value: t.value, text: t.label })));
   themeSelect.value = themeOf(settings.get('theme', DEFAULT_THEME));
   themeSelect.addEventListener('change', () => {
-    settings.set('theme', applyTheme(themeSelect.value));
+    const theme = applyTheme(themeSelect.value);
+    settings.set('theme', theme);
+    ctx.bus.dispatchEvent(new CustomEvent('theme', { detail: { theme } }));
   });
   const themeRow = el('div', { className: 'settings-row' },
     el('label', { htmlFor: themeSelect.id, text: 'Theme' }), themeSelect);
