@@ -261,7 +261,7 @@ export function mount(ctx) {
   applyTheme(ctx.settings.get('theme', DEFAULT_THEME));
   const perf = buildPerformance(ctx);
   const { open, headerWarning, dialog } = buildSettings(ctx, perf);
-  const tools = document.getElementById('header-tools');
-  tools.replaceChildren(buildBadge(ctx.wp.status()), headerWarning, open);
+  document.getElementById('header-status').replaceChildren(buildBadge(ctx.wp.status()));
+  document.getElementById('header-actions').replaceChildren(headerWarning, open);
   document.body.append(dialog);
 }
