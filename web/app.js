@@ -649,8 +649,9 @@ async function main() {
       select.disabled = false;
     }
   });
-  new ResizeObserver(() => state.spectrum && drawSpectrum($('spectrum-canvas'), state.spectrum))
-    .observe($('spectrum-canvas'));
+  const redraw = () => state.spectrum && drawSpectrum($('spectrum-canvas'), state.spectrum);
+  new ResizeObserver(redraw).observe($('spectrum-canvas'));
+  state.ctx.bus.addEventListener('theme', redraw);
 }
 
 main().catch((e) => {
