@@ -83,8 +83,11 @@ export function mount(ctx) {
   const overlay = el('canvas', { class: 'pl-wave-overlay' });
   const wave = el('div', { class: 'pl-wave', role: 'slider', tabindex: '0', 'aria-label': 'Position',
     'aria-valuemin': '0', 'aria-valuemax': '0', 'aria-valuenow': '0' }, base, overlay);
-  const spacer = el('div', { class: 'pl-scroll-spacer' });
-  const scroller = el('div', { class: 'pl-scroll', 'aria-hidden': 'true' }, spacer);
+  // The view's scrollbar (drawn here: the browser's own is hidden in some
+  // setups and cannot take the theme's colours everywhere).
+  const thumb = el('div', { class: 'pl-thumb' });
+  const scroller = el('div', { class: 'pl-scroll', role: 'scrollbar', tabindex: '0', 'aria-label': 'Waveform view',
+    'aria-orientation': 'horizontal', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' }, thumb);
   const zoomIn = el('button', { type: 'button', class: 'pl-button', text: 'Zoom in' });
   const zoomOut = el('button', { type: 'button', class: 'pl-button', text: 'Zoom out' });
   const viewText = el('span', { class: 'pl-view muted' });
@@ -270,6 +273,11 @@ export function mount(ctx) {
   function seekTo(s) {
     const t = clamp(s, 0, last.duration || track?.duration || 0);
     last.position = t; // the playhead follows at once; the engine confirms next frame
+    // A seek out of a zoomed view brings the view along.
+    if (!dragging && (t < view.start || t > view.start + view.span)) {
+      view.start = t - view.span / 2;
+      viewChanged();
+    }
     return ctx.report(wp.seek(t));
   }
   function applyLoop() {
@@ -319,16 +327,14 @@ export function mount(ctx) {
     clampView();
     baseDirty = true;
     shownOverlay = '';
-    // The scrollbar: a spacer as wide as the whole track at this zoom.
+    // The scrollbar: thumb width = the visible share of the track.
     const d = track?.duration ?? 0;
-    const width = scroller.clientWidth;
-    const total = d > 0 ? Math.round((width * d) / view.span) : width;
-    spacer.style.width = `${total}px`;
-    const left = d > 0 ? Math.round((view.start / d) * total) : 0;
-    if (Math.abs(scroller.scrollLeft - left) >= 1) {
-      programmaticScroll = left;
-      scroller.scrollLeft = left;
-    }
+    const share = d > 0 ? view.span / d : 1;
+    thumb.style.left = `${d > 0 ? (view.start / d) * 100 : 0}%`;
+    thumb.style.width = `${share * 100}%`;
+    const scrolled = d > view.span ? Math.round((view.start / (d - view.span)) * 100) : 0;
+    scroller.setAttribute('aria-valuenow', String(scrolled));
+    scroller.setAttribute('aria-valuetext', `${fmt.time(view.start)} to ${fmt.time(view.start + view.span)}`);
     const zoom = d > 0 ? d / view.span : 1;
     viewText.textContent = zoom > 1.01 ? `${fmt.time(view.start)} – ${fmt.time(view.start + view.span)} (×${zoom.toFixed(zoom < 10 ? 1 : 0)})` : '';
     zoomOut.disabled = zoom <= 1.0001;
@@ -336,14 +342,37 @@ export function mount(ctx) {
     requestOverview();
   }
 
-  let programmaticScroll = -1;
-  scroller.addEventListener('scroll', () => {
-    if (Math.abs(scroller.scrollLeft - programmaticScroll) < 1) return;
-    programmaticScroll = -1;
-    const total = spacer.offsetWidth || 1;
-    view.start = (scroller.scrollLeft / total) * (track?.duration ?? 0);
+  // Drag the thumb to scroll; press the track beside it to centre the view there.
+  let thumbGrab = null;
+  scroller.addEventListener('pointerdown', (e) => {
+    if (!track || e.button !== 0) return;
+    scroller.setPointerCapture(e.pointerId);
+    const r = scroller.getBoundingClientRect();
+    const t = ((e.clientX - r.left) / Math.max(1, r.width)) * track.duration;
+    if (e.target !== thumb) {
+      view.start = t - view.span / 2;
+      viewChanged();
+    }
+    thumbGrab = { x: e.clientX, start: view.start, width: r.width };
+  });
+  scroller.addEventListener('pointermove', (e) => {
+    if (!thumbGrab) return;
+    view.start = thumbGrab.start + ((e.clientX - thumbGrab.x) / Math.max(1, thumbGrab.width)) * track.duration;
     viewChanged();
-  }, { passive: true });
+  });
+  const dropThumb = () => { thumbGrab = null; };
+  scroller.addEventListener('pointerup', dropThumb);
+  scroller.addEventListener('pointercancel', dropThumb);
+  scroller.addEventListener('keydown', (e) => {
+    const step = { ArrowLeft: -0.1, ArrowRight: 0.1, PageUp: -1, PageDown: 1 }[e.key];
+    if (step === undefined && e.key !== 'Home' && e.key !== 'End') return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.key === 'Home') view.start = 0;
+    else if (e.key === 'End') view.start = track?.duration ?? 0;
+    else view.start += step * view.span;
+    viewChanged();
+  });
 
   // One overview task at a time; the newest view wins.
   async function requestOverview() {
@@ -628,8 +657,8 @@ export function mount(ctx) {
     if (dialog.open && e.key !== '?') return;
     // Controls keep their own keys: Space clicks a button or ticks a box,
     // arrows move a slider.
-    const control = t instanceof HTMLButtonElement || t instanceof HTMLInputElement || t instanceof HTMLSummaryElement
-      || t?.getAttribute?.('role') === 'slider' && t !== wave;
+    const control = t instanceof HTMLButtonElement || t instanceof HTMLInputElement || t?.tagName === 'SUMMARY'
+      || (t?.getAttribute?.('role') === 'slider' && t !== wave) || t === scroller;
     const slider = t instanceof HTMLInputElement && t.type === 'range';
     switch (e.key) {
       case ' ':
