@@ -27,8 +27,9 @@ const SHORTCUTS = [
   ['O', 'Open a file'],
   ['?', 'Show these shortcuts'],
   ['Esc', 'Volume −20 dB at once; closes dialogs'],
-  ['Shift + drag on the waveform', 'Select an A-B loop'],
-  ['Wheel / Shift + wheel on the waveform', 'Zoom around the pointer / scroll'],
+  ['Shift + drag', 'Select an A-B loop on the waveform'],
+  ['Wheel', 'Zoom the waveform around the pointer'],
+  ['Shift + wheel', 'Scroll the zoomed waveform'],
 ];
 
 function el(tag, attrs = {}, ...children) {
