@@ -145,7 +145,8 @@ export function mount(ctx) {
   let ab = null;                      // {a, b} seconds: the A-B loop, when set
   let selecting = null;               // {a, b} while shift-dragging
   let pendingTags = null;             // {name, tags} of the file being opened
-  let last = { position: 0, duration: 0, playing: false, loopEnabled: false };
+  let last = { position: 0, duration: 0, playing: false, ended: false };
+  let seekUntil = 0;
   let shownOverlay = '';
   let shownTime = '';
   let shownValueNow = '';
@@ -273,7 +274,8 @@ export function mount(ctx) {
   const stop = () => ctx.report(wp.stop());
   function seekTo(s) {
     const t = clamp(s, 0, last.duration || track?.duration || 0);
-    last.position = t; // the playhead follows at once; the engine confirms next frame
+    last.position = t;
+    seekUntil = performance.now() + 150;
     // A seek out of a zoomed view brings the view along.
     if (!dragging && (t < view.start || t > view.start + view.span)) {
       view.start = t - view.span / 2;
@@ -557,6 +559,10 @@ export function mount(ctx) {
     seekTo(t);
   });
 
+  // A theme change (the shell sets data-theme on <html>) redraws in its colours.
+  new MutationObserver(() => { baseDirty = true; shownOverlay = ''; })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+
   new ResizeObserver(() => {
     resizeCanvases();
     viewChanged();
@@ -604,9 +610,11 @@ export function mount(ctx) {
     const { now, status, snapshot } = e.detail;
     const dt = lastNow ? Math.min(0.25, (now - lastNow) / 1000) : 0;
     lastNow = now;
-    if (status.position !== undefined && !dragging) {
+    // While dragging, and briefly after a seek (until the engine reports
+    // it), the playhead stays where the pointer put it.
+    if (status.position !== undefined && !dragging && now > seekUntil) {
       last = { position: status.position, duration: status.duration, playing: status.playing,
-        ended: status.ended, loopEnabled: status.loop?.enabled };
+        ended: status.ended };
     } else if (status.position !== undefined) {
       last.playing = status.playing;
       last.duration = status.duration;
