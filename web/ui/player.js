@@ -663,7 +663,8 @@ export function mount(ctx) {
       return;
     }
     if (isTextField(t) || t instanceof HTMLSelectElement) return;
-    if (dialog.open && e.key !== '?') return;
+    // A dialog (this panel's or another's) has the keys while it is open.
+    if (document.querySelector('dialog[open]')) return;
     // Controls keep their own keys: Space clicks a button or ticks a box,
     // arrows move a slider.
     const control = t instanceof HTMLButtonElement || t instanceof HTMLInputElement || t?.tagName === 'SUMMARY'
