@@ -453,6 +453,32 @@ export function mount(ctx) {
         g.fillRect(0, Math.round(c * lane), W, 1);
       }
     }
+    drawRuler(g, W, H);
+  }
+
+  // Time ticks along the top, at least ~90 CSS px apart.
+  const TICK_STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
+  function drawRuler(g, W, H) {
+    const k = dpr();
+    const minStep = (90 * k * view.span) / W;
+    const step = TICK_STEPS.find((x) => x >= minStep) ?? TICK_STEPS[TICK_STEPS.length - 1];
+    const digits = step < 0.1 ? 2 : step < 1 ? 1 : 0;
+    const label = (t) => {
+      const m = Math.floor(t / 60);
+      const sec = (t - m * 60).toFixed(digits);
+      return `${m}:${sec.padStart(digits ? 3 + digits : 2, '0')}`;
+    };
+    g.font = `${11 * k}px ${color('--mono')}`;
+    g.textBaseline = 'top';
+    g.textAlign = 'left';
+    for (let i = Math.ceil(view.start / step); i * step <= view.start + view.span; i++) {
+      const t = i * step;
+      const x = Math.round(((t - view.start) / view.span) * W);
+      g.fillStyle = color('--grid-strong');
+      g.fillRect(x, 0, Math.max(1, Math.round(k)), 6 * k);
+      g.fillStyle = color('--muted');
+      if (x + 3 * k < W - 30 * k) g.fillText(label(t), x + 3 * k, 2 * k);
+    }
   }
 
   const xOf = (t) => ((t - view.start) / view.span) * overlay.width;
