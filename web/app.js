@@ -34,10 +34,12 @@
 import { EngineError, startEngine } from './engine.js';
 import { createContext, fmt, minus } from './ui/context.js';
 import { mount as mountShell } from './ui/shell.js';
+import { mount as mountPlayer } from './ui/player.js';
 
 // The page's panels (ui/*.js), mounted in this order once the engine runs.
 const PANELS = [
   { mount: mountShell },
+  { mount: mountPlayer },
 ];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
