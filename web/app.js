@@ -33,6 +33,7 @@
 
 import { EngineError, startEngine } from './engine.js';
 import { createContext, fmt, minus } from './ui/context.js';
+import { readTags } from './ui/tags.js';
 import { mount as mountShell } from './ui/shell.js';
 import { mount as mountPlayer } from './ui/player.js';
 
@@ -217,7 +218,8 @@ async function useTrackId(id, info = null) {
   await call('setSource', 'track');
   const t = info ?? await call('trackInfo', id);
   state.track = { id, name: t.name, title: t.title || t.name, duration: t.duration ?? t.frames / t.sampleRate,
-    channels: t.channels, sampleRate: t.sampleRate, format: t.format ?? 'PCM' };
+    channels: t.channels, sampleRate: t.sampleRate, format: t.format ?? 'PCM',
+    fileSampleRate: t.fileSampleRate ?? t.sampleRate };
   state.ctx?.bus.dispatchEvent(new CustomEvent('track', { detail: state.track }));
   return state.track;
 }
@@ -258,8 +260,12 @@ async function openAudio(file, name) {
       const data = audio.getChannelData(c);
       channels.push(e.mode === 'single-threaded' ? data.slice() : data);
     }
-    const info = await usePcm(channels, audio.sampleRate,
-      { name: label, title: label.replace(/\.[^.]+$/, ''), format: label.split('.').pop().toUpperCase() });
+    // Title and format from the file's tags when it has them.
+    const tags = file instanceof Blob ? await readTags(file).catch(() => ({})) : {};
+    const base = label.replace(/\.[^.]+$/, '');
+    const title = tags.title ? (tags.artist ? `${tags.artist} — ${tags.title}` : tags.title) : base;
+    const info = await usePcm(channels, audio.sampleRate, { name: label, title,
+      format: tags.format ?? label.split('.').pop().toUpperCase(), fileSampleRate: tags.sampleRate });
     state.notice = '';
     $('notice').hidden = true;
     return info;

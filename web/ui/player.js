@@ -5,7 +5,6 @@
 // the keyboard shortcuts. Thin: the engine computes every sample value
 // (overview columns, meters); this file draws and wires.
 
-import { readTags } from './tags.js';
 
 const VOLUME_MIN = -60;
 const VOLUME_MAX = 6;
@@ -144,7 +143,6 @@ export function mount(ctx) {
   let baseDirty = true;
   let ab = null;                      // {a, b} seconds: the A-B loop, when set
   let selecting = null;               // {a, b} while shift-dragging
-  let pendingTags = null;             // {name, tags} of the file being opened
   let last = { position: 0, duration: 0, playing: false, ended: false };
   let seekUntil = 0;
   let shownOverlay = '';
@@ -194,15 +192,11 @@ export function mount(ctx) {
     if (!file) return;
     const shownBefore = title.textContent;
     title.textContent = `Opening ${file.name}…`;
-    const tags = await readTags(file).catch(() => ({}));
-    pendingTags = { name: file.name, tags };
     try {
       await wp.loadFile(file);
     } catch {
       // wp.loadFile already showed why; the current track stays.
       title.textContent = shownBefore;
-    } finally {
-      pendingTags = null;
     }
   }
   fileInput.addEventListener('change', () => {
@@ -237,14 +231,13 @@ export function mount(ctx) {
 
   // ---- Track --------------------------------------------------------------
   function showTrack(t) {
-    const tags = pendingTags && pendingTags.name === t.name ? pendingTags.tags : {};
-    const name = tags.title ? (tags.artist ? `${tags.artist} — ${tags.title}` : tags.title) : (t.title || t.name);
-    title.textContent = name;
+    // Title and format come from the file's tags (app.js openAudio).
+    title.textContent = t.title || t.name;
     const chText = t.channels === 1 ? 'mono' : t.channels === 2 ? 'stereo' : `${t.channels} channels`;
     let rateText = fmt.hz(t.sampleRate);
-    if (tags.sampleRate && tags.sampleRate !== t.sampleRate)
-      rateText = `${fmt.hz(tags.sampleRate)} (played at ${fmt.hz(t.sampleRate)})`;
-    facts.textContent = [tags.format ?? t.format, chText, rateText, fmt.time(t.duration)].join(' · ');
+    if (t.fileSampleRate && t.fileSampleRate !== t.sampleRate)
+      rateText = `${fmt.hz(t.fileSampleRate)} (played at ${fmt.hz(t.sampleRate)})`;
+    facts.textContent = [t.format, chText, rateText, fmt.time(t.duration)].join(' · ');
   }
 
   ctx.bus.addEventListener('track', (e) => {
