@@ -455,35 +455,33 @@ export function mount(ctx) {
       }
     } else {
       const n = colMap.n;
-      g.beginPath();
-      for (let i = 0; i < n; i++) {
-        const x = px0 + Math.min(pw, i * colStep);
-        const y = dbToY(colVals[i]);
-        if (i === 0) g.moveTo(x, y);
-        else g.lineTo(x, y);
+      const trace = (value) => {
+        g.beginPath();
+        for (let i = 0; i < n; i++) {
+          const x = px0 + Math.min(pw, i * colStep);
+          const y = dbToY(value(i));
+          if (i === 0) g.moveTo(x, y);
+          else g.lineTo(x, y);
+        }
+      };
+      g.lineJoin = 'round';
+      // The held peaks first: where they equal the spectrum, the curve shows.
+      if (hold) {
+        trace((i) => peakValue(i, now));
+        g.strokeStyle = colors.accent;
+        g.lineWidth = Math.max(1, dpr);
+        g.stroke();
       }
+      trace((i) => colVals[i]);
+      g.strokeStyle = colors.curve;
+      g.lineWidth = Math.max(1, 1.5 * dpr);
+      g.stroke();
       if (settings.view === 'filled') {
         g.lineTo(px0 + pw, bottom);
         g.lineTo(px0, bottom);
         g.closePath();
         g.fillStyle = fillGradient;
         g.fill();
-      }
-      g.strokeStyle = colors.curve;
-      g.lineWidth = Math.max(1, 1.5 * dpr);
-      g.lineJoin = 'round';
-      g.stroke();
-      if (hold) {
-        g.beginPath();
-        for (let i = 0; i < n; i++) {
-          const x = px0 + Math.min(pw, i * colStep);
-          const y = dbToY(peakValue(i, now));
-          if (i === 0) g.moveTo(x, y);
-          else g.lineTo(x, y);
-        }
-        g.strokeStyle = colors.accent;
-        g.lineWidth = Math.max(1, dpr);
-        g.stroke();
       }
     }
     g.restore();
