@@ -482,33 +482,34 @@ export function mount(ctx) {
     } else {
       const n = colMap.n;
       const trace = (value) => {
-        g.beginPath();
+        const path = new Path2D();
         for (let i = 0; i < n; i++) {
           const x = px0 + Math.min(pw, i * colStep);
           const y = dbToY(value(i));
-          if (i === 0) g.moveTo(x, y);
-          else g.lineTo(x, y);
+          if (i === 0) path.moveTo(x, y);
+          else path.lineTo(x, y);
         }
+        return path;
       };
       g.lineJoin = 'round';
       // The held peaks first: where they equal the spectrum, the curve shows.
       if (hold) {
-        trace((i) => peakValue(i, now));
         g.strokeStyle = colors.accent;
         g.lineWidth = Math.max(1, dpr);
-        g.stroke();
+        g.stroke(trace((i) => peakValue(i, now)));
       }
-      trace((i) => colVals[i]);
+      const curve = trace((i) => colVals[i]);
+      if (settings.view === 'filled') {
+        const area = new Path2D(curve);
+        area.lineTo(px0 + pw, bottom);
+        area.lineTo(px0, bottom);
+        area.closePath();
+        g.fillStyle = fillGradient;
+        g.fill(area);
+      }
       g.strokeStyle = colors.curve;
       g.lineWidth = Math.max(1, 1.5 * dpr);
-      g.stroke();
-      if (settings.view === 'filled') {
-        g.lineTo(px0 + pw, bottom);
-        g.lineTo(px0, bottom);
-        g.closePath();
-        g.fillStyle = fillGradient;
-        g.fill();
-      }
+      g.stroke(curve);
     }
     g.restore();
   }
