@@ -96,7 +96,7 @@ function cssVars(el) {
   const v = (name) => cs.getPropertyValue(name).trim();
   return {
     plotBg: v('--plot-bg'), grid: v('--grid'), gridStrong: v('--grid-strong'), muted: v('--muted'),
-    fg: v('--fg'), curve: v('--curve'), fillTop: v('--curve-fill-top'),
+    curve: v('--curve'), fillTop: v('--curve-fill-top'),
     fillBottom: v('--curve-fill-bottom'), accent: v('--accent'), font: cs.fontFamily,
   };
 }
@@ -226,7 +226,7 @@ export function mount(ctx) {
     py0 = Math.round(MARGIN.top * dpr);
     pw = Math.max(1, W - px0 - Math.round(MARGIN.right * dpr));
     ph = Math.max(1, H - py0 - Math.round(MARGIN.bottom * dpr));
-    const last = bins - 1;
+    const lastBin = bins - 1;
     const ratio = Math.log(nyq / MIN_HZ);
     const fAt = (pos, len) => MIN_HZ * Math.exp((ratio * pos) / len);
 
@@ -235,7 +235,7 @@ export function mount(ctx) {
     colMap = binMap(nCols);
     for (let i = 0; i < nCols; i++) {
       const x = Math.min(pw, i * colStep);
-      setMapEntry(colMap, i, fAt(x - colStep / 2, pw), fAt(x + colStep / 2, pw), fAt(x, pw), binHz, last);
+      setMapEntry(colMap, i, fAt(x - colStep / 2, pw), fAt(x + colStep / 2, pw), fAt(x, pw), binHz, lastBin);
     }
     colVals = new Float32Array(nCols);
 
@@ -247,7 +247,7 @@ export function mount(ctx) {
     bandX = new Float32Array(nBands * 2);
     const gap = Math.max(1, Math.round(dpr));
     for (let j = 0; j < nBands; j++) {
-      setMapEntry(bandMap, j, edges[j], edges[j + 1], Math.sqrt(edges[j] * edges[j + 1]), binHz, last);
+      setMapEntry(bandMap, j, edges[j], edges[j + 1], Math.sqrt(edges[j] * edges[j + 1]), binHz, lastBin);
       const x0 = px0 + fToPos(edges[j], pw);
       const x1 = px0 + fToPos(edges[j + 1], pw);
       bandX[2 * j] = Math.round(x0);
@@ -259,7 +259,7 @@ export function mount(ctx) {
     rowMap = binMap(ph);
     for (let r = 0; r < ph; r++) {
       const y = ph - 1 - r;
-      setMapEntry(rowMap, r, fAt(y - 0.5, ph), fAt(y + 0.5, ph), fAt(y, ph), binHz, last);
+      setMapEntry(rowMap, r, fAt(y - 0.5, ph), fAt(y + 0.5, ph), fAt(y, ph), binHz, lastBin);
     }
     rowVals = new Float32Array(ph);
     colW = Math.max(1, Math.round(dpr));
