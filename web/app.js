@@ -33,9 +33,13 @@
 
 import { EngineError, startEngine } from './engine.js';
 import { createContext, fmt, minus } from './ui/context.js';
+import { mount as mountEq } from './ui/eq.js';
+import { mount as mountEffects } from './ui/effects.js';
 
 // The page's panels (ui/*.js), mounted in this order once the engine runs.
 const PANELS = [
+  { mount: mountEq },
+  { mount: mountEffects },
 ];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
