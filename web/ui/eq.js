@@ -55,7 +55,7 @@ export async function applyParams(ctx, values) {
 // Values as the inputs show them: whole numbers without decimals.
 export const trimNumber = (v, digits) => String(+v.toFixed(digits));
 
-function el(tag, props = {}, ...children) {
+export function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k.startsWith('aria-') || k === 'role' || k === 'for') e.setAttribute(k, v);
@@ -64,8 +64,6 @@ function el(tag, props = {}, ...children) {
   e.append(...children);
   return e;
 }
-
-export { el };
 
 export async function mount(ctx) {
   const { wp, fmt } = ctx;
@@ -153,8 +151,8 @@ export async function mount(ctx) {
     const user = Object.keys(userPresets()).filter((n) => !(n in PRESETS));
     presetSelect.replaceChildren(...Object.keys(PRESETS).map((n) => el('option', { value: n, textContent: n })),
       ...user.map((n) => el('option', { value: n, textContent: n })));
+    // No option selected after edits (or a preset that is gone).
     presetSelect.value = ctx.settings.get('eq.preset', '');
-    if (presetSelect.value !== ctx.settings.get('eq.preset', '')) presetSelect.selectedIndex = -1;
   }
 
   // The band settings a preset stands for: {name: value}.
@@ -211,8 +209,8 @@ export async function mount(ctx) {
     number(u.q, 'q', Number(u.q.min), Number(u.q.max));
   });
 
-  bypass.addEventListener('change', () => set({ 'eq.on': bypass.checked ? 0 : 1 },
-    ctx.settings.get('eq.preset', '') || ''));
+  // Bypass keeps the preset shown.
+  bypass.addEventListener('change', () => set({ 'eq.on': bypass.checked ? 0 : 1 }, ctx.settings.get('eq.preset', '')));
 
   presetSelect.addEventListener('change', () => {
     if (presetSelect.selectedIndex < 0) return;
@@ -251,8 +249,8 @@ export async function mount(ctx) {
     saveButton.focus();
   });
   nameInput.addEventListener('keydown', (ev) => {
+    // Esc also reaches the page (it lowers the volume at once).
     if (ev.key !== 'Escape') return;
-    ev.stopPropagation();
     saveForm.hidden = true;
     saveButton.setAttribute('aria-expanded', 'false');
     saveButton.focus();
