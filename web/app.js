@@ -37,12 +37,16 @@ import { readTags } from './ui/tags.js';
 import { mount as mountShell } from './ui/shell.js';
 import { mount as mountPlayer } from './ui/player.js';
 import { mount as mountAnalyzer } from './ui/analyzer.js';
+import { mount as mountEq } from './ui/eq.js';
+import { mount as mountEffects } from './ui/effects.js';
 
 // The page's panels (ui/*.js), mounted in this order once the engine runs.
 const PANELS = [
   { mount: mountShell },
   { mount: mountPlayer },
   { mount: mountAnalyzer },
+  { mount: mountEq },
+  { mount: mountEffects },
 ];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
