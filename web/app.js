@@ -33,9 +33,20 @@
 
 import { EngineError, startEngine } from './engine.js';
 import { createContext, fmt, minus } from './ui/context.js';
+import { readTags } from './ui/tags.js';
+import { mount as mountShell } from './ui/shell.js';
+import { mount as mountPlayer } from './ui/player.js';
+import { mount as mountAnalyzer } from './ui/analyzer.js';
+import { mount as mountEq } from './ui/eq.js';
+import { mount as mountEffects } from './ui/effects.js';
 
 // The page's panels (ui/*.js), mounted in this order once the engine runs.
 const PANELS = [
+  { mount: mountShell },
+  { mount: mountPlayer },
+  { mount: mountAnalyzer },
+  { mount: mountEq },
+  { mount: mountEffects },
 ];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
@@ -213,7 +224,8 @@ async function useTrackId(id, info = null) {
   await call('setSource', 'track');
   const t = info ?? await call('trackInfo', id);
   state.track = { id, name: t.name, title: t.title || t.name, duration: t.duration ?? t.frames / t.sampleRate,
-    channels: t.channels, sampleRate: t.sampleRate, format: t.format ?? 'PCM' };
+    channels: t.channels, sampleRate: t.sampleRate, format: t.format ?? 'PCM',
+    fileSampleRate: t.fileSampleRate ?? t.sampleRate };
   state.ctx?.bus.dispatchEvent(new CustomEvent('track', { detail: state.track }));
   return state.track;
 }
@@ -254,8 +266,12 @@ async function openAudio(file, name) {
       const data = audio.getChannelData(c);
       channels.push(e.mode === 'single-threaded' ? data.slice() : data);
     }
-    const info = await usePcm(channels, audio.sampleRate,
-      { name: label, title: label.replace(/\.[^.]+$/, ''), format: label.split('.').pop().toUpperCase() });
+    // Title and format from the file's tags when it has them.
+    const tags = file instanceof Blob ? await readTags(file).catch(() => ({})) : {};
+    const base = label.replace(/\.[^.]+$/, '');
+    const title = tags.title ? (tags.artist ? `${tags.artist} — ${tags.title}` : tags.title) : base;
+    const info = await usePcm(channels, audio.sampleRate, { name: label, title,
+      format: tags.format ?? label.split('.').pop().toUpperCase(), fileSampleRate: tags.sampleRate });
     state.notice = '';
     $('notice').hidden = true;
     return info;
@@ -647,8 +663,9 @@ async function main() {
       select.disabled = false;
     }
   });
-  new ResizeObserver(() => state.spectrum && drawSpectrum($('spectrum-canvas'), state.spectrum))
-    .observe($('spectrum-canvas'));
+  const redraw = () => state.spectrum && drawSpectrum($('spectrum-canvas'), state.spectrum);
+  new ResizeObserver(redraw).observe($('spectrum-canvas'));
+  state.ctx.bus.addEventListener('theme', redraw);
 }
 
 main().catch((e) => {

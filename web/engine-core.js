@@ -363,6 +363,54 @@ export class EngineCore {
     }
   }
 
+  // ---- parameters (ui/eq.js, ui/effects.js) ----
+
+  // The chain's parameter table: [{index, name, unit, min, max, def, kind
+  // ('continuous' | 'integer' | 'switch'), choices (string[] or null)}].
+  paramTable() {
+    if (!this.params) {
+      const ptr = this.M._wpb_params_json();
+      if (!ptr) throw new EngineError('reading the parameter table: out of wasm memory');
+      this.params = JSON.parse(this.M.UTF8ToString(ptr));
+    }
+    return this.params;
+  }
+
+  // Sets many parameters ({name: value}); a refused value does not stop
+  // the others. Returns the refusals as [{name, message}].
+  setParams(values) {
+    const failed = [];
+    for (const [name, value] of Object.entries(values)) {
+      try {
+        this.setParam(name, value);
+      } catch (e) {
+        failed.push({ name, message: e.message });
+      }
+    }
+    return failed;
+  }
+
+  // The current values of `names`, as {name: value}.
+  getParams(names) {
+    return Object.fromEntries(names.map((name) => [name, this.getParam(name)]));
+  }
+
+  // The EQ's combined response (dB) at `freqs` (Hz, below half the rate)
+  // for the player chain's current settings (0 dB while eq.on is 0).
+  eqResponseDb(freqs) {
+    const n = freqs.length;
+    if (this.eqScratchCount !== n) {
+      if (this.eqScratch) this.M._free(this.eqScratch);
+      this.eqScratch = this.alloc(n * 16);
+      this.eqScratchCount = n;
+    }
+    const inPtr = this.eqScratch;
+    const outPtr = inPtr + n * 8;
+    this.f64().set(freqs, inPtr >> 3);
+    this.check(this.M._wpb_params_eq_response_db(this.player, inPtr, n, outPtr), 'computing the EQ response');
+    return this.f64().slice(outPtr >> 3, (outPtr >> 3) + n);
+  }
+
   // ---- offline tasks ----
 
   // kind: 'spectrogram' | 'normalize' | 'analyze' | 'overview'. Resolves
