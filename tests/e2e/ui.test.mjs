@@ -12,6 +12,11 @@
 //
 //   node --test tests/e2e/
 //
+// The site must be built from the same sources (make site): the Equalizer
+// and Effects panels need web/bindings_params.c, normalize and export
+// web/bindings_tools.c; with an older engine build the page reports
+// "this.M._wpb_... is not a function" (shown in the failures).
+//
 // Tests are sequential and share one page per mode: each leaves the chain
 // as it found it (effects off again, EQ band reset) unless it says so.
 // Measured numbers are printed as test diagnostics.
