@@ -33,9 +33,11 @@
 
 import { EngineError, startEngine } from './engine.js';
 import { createContext, fmt, minus } from './ui/context.js';
+import { mount as mountTools } from './ui/tools.js';
 
 // The page's panels (ui/*.js), mounted in this order once the engine runs.
 const PANELS = [
+  { mount: mountTools },
 ];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.
