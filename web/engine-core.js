@@ -384,7 +384,8 @@ export class EngineCore {
     const { onProgress = null, signal = null } = hooks;
     const peak = opts.mode === 'peak';
     const src = this.track(trackId);
-    const newId = this.copyTrack(trackId, { title: `${src.title ?? src.name} (normalized)` }, id);
+    const title = `${(src.title ?? src.name ?? 'track').replace(/ \(normalized\)$/, '')} (normalized)`;
+    const newId = this.copyTrack(trackId, { title }, id);
     try {
       const stage = (from, to) => (onProgress ? (p) => onProgress(from + (to - from) * p) : null);
       const measure = (a) => (peak ? a.samplePeakDbfs : a.integratedLufs);

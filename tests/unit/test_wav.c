@@ -266,8 +266,9 @@ static void errors(void **state)
     bad.format = WP_WAV_FLOAT32;
     bad.channels = 2;
     assert_int_equal(wp_wav_size(&bad, (size_t)1 << 29, &size), WP_ERR_OUT_OF_RANGE);
-    /* The largest 16-bit mono file that fits. */
-    assert_int_equal(wp_wav_size(&cfg, (size_t)(UINT32_MAX - 36) / 2, &size), WP_OK);
+    /* The largest 16-bit mono file RIFF allows (over SIZE_MAX on wasm32). */
+    assert_int_equal(wp_wav_size(&cfg, (size_t)(UINT32_MAX - 36) / 2, &size),
+                     SIZE_MAX > UINT32_MAX ? WP_OK : WP_ERR_OUT_OF_RANGE);
     assert_int_equal(wp_wav_size(&cfg, (size_t)(UINT32_MAX - 36) / 2 + 1, &size), WP_ERR_OUT_OF_RANGE);
     /* Empty file. */
     assert_int_equal(wp_wav_size(&cfg, 0, &size), WP_OK);

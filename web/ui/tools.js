@@ -210,7 +210,7 @@ export function mount(ctx) {
     const rows = {
       frequency: field('Frequency (Hz)', inputs.frequency),
       level: field('Level (dBFS)', inputs.level),
-      frequencyEnd: field('End frequency (Hz)', inputs.frequencyEnd),
+      frequencyEnd: field('Sweep end (Hz)', inputs.frequencyEnd),
       sweepSeconds: field('Sweep duration (s)', inputs.sweepSeconds),
       duty: field('Duty cycle (%)', inputs.duty),
       seed: field('Noise seed', inputs.seed),
@@ -394,7 +394,11 @@ export function mount(ctx) {
     const readout = el('span', { class: 'tools-readout', text: '−∞ dBFS' });
     const status = el('p', { class: 'tools-status', role: 'status' });
     let rec = null; // {audio, stream, node, chunks, frames, done, started}
+    // The meter shows the chunks' peaks with a fall-back of METER_FALL_DB_S.
+    const METER_FALL_DB_S = 20;
+    let pendingPeak = 0;
     let peakDb = -Infinity;
+    let lastFrame = 0;
     let shownDb = NaN;
     let shownSeconds = -1;
 
@@ -439,7 +443,7 @@ export function mount(ctx) {
           if (m.done) return rec?.done?.();
           rec.chunks.push(m.channels);
           rec.frames += m.channels[0].length;
-          peakDb = m.peak > 0 ? 20 * Math.log10(m.peak) : -Infinity;
+          pendingPeak = Math.max(pendingPeak, m.peak);
         };
         source.connect(node);
         await audio.resume();
@@ -470,6 +474,7 @@ export function mount(ctx) {
         button.removeAttribute('aria-pressed');
         button.disabled = false;
         peakDb = -Infinity;
+        pendingPeak = 0;
       }
       if (r.frames === 0) throw new Error('nothing was recorded (the microphone sent no audio)');
       // One buffer per channel: the chunks laid end to end (a copy, no DSP).
@@ -486,9 +491,16 @@ export function mount(ctx) {
     }
 
     button.addEventListener('click', () => report(rec ? stop() : start()));
-    bus.addEventListener('frame', () => {
+    bus.addEventListener('frame', (e) => {
+      const { now } = e.detail;
+      const dt = Math.min(0.25, (now - lastFrame) / 1000);
+      lastFrame = now;
       if (!rec && shownDb === -Infinity) return;
-      const db = rec ? peakDb : -Infinity;
+      const fresh = pendingPeak > 0 ? 20 * Math.log10(pendingPeak) : -Infinity;
+      pendingPeak = 0;
+      const fallen = peakDb - METER_FALL_DB_S * dt;
+      peakDb = Math.max(fresh, fallen < -60 ? -Infinity : fallen);
+      const db = rec ? Math.round(peakDb * 10) / 10 : -Infinity;
       if (db !== shownDb) {
         shownDb = db;
         showLevel(db);
