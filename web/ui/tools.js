@@ -154,10 +154,19 @@ export function mount(ctx) {
       const [lo, hi] = peak ? PEAK_RANGE : LOUDNESS_RANGE;
       if (!(value >= lo && value <= hi)) throw new Error(`the target must be ${lo}..${hi} ${peak ? 'dBFS' : 'LUFS'}`);
       const unitText = peak ? 'dBFS' : 'LUFS';
+      const shown = [before.textContent, after.textContent];
       before.textContent = after.textContent = '…';
+      // A cancelled or failed run puts the last result back.
+      signal.addEventListener('abort', () => { [before.textContent, after.textContent] = shown; });
       const source = track;
       const opts = { mode: peak ? 'peak' : 'loudness', target: value };
-      const r = await wp.call('normalizeCopyTask', source.id, opts, ...(hooks.length ? [0, ...hooks] : []));
+      let r;
+      try {
+        r = await wp.call('normalizeCopyTask', source.id, opts, ...(hooks.length ? [0, ...hooks] : []));
+      } catch (e) {
+        [before.textContent, after.textContent] = shown;
+        throw e;
+      }
       // The fallback cannot stop a task mid-way: a cancelled one is dropped here.
       if (signal.aborted) {
         await wp.call('releaseTrack', r.trackId);
@@ -265,11 +274,13 @@ export function mount(ctx) {
       g2.fillStyle = color('--plot-bg');
       g2.fillRect(0, 0, w, h);
       const mid = h / 2;
-      const yOf = (v) => mid - v * (h / 2 - 4);
+      // Scaled to the signal's own peak (the level is in the caption).
+      const scale = preview?.peak > 0 ? 1 / preview.peak : 1;
+      const yOf = (v) => mid - v * scale * (h / 2 - 4);
       g2.strokeStyle = color('--grid-strong');
       g2.lineWidth = 1;
       g2.beginPath();
-      for (const v of [-1, 0, 1]) {
+      for (const v of [-1 / scale, 0, 1 / scale]) {
         g2.moveTo(0, Math.round(yOf(v)) + 0.5);
         g2.lineTo(w, Math.round(yOf(v)) + 0.5);
       }
@@ -314,11 +325,13 @@ export function mount(ctx) {
         const frames = Math.max(16, Math.min(PREVIEW_MAX_FRAMES, Math.round(seconds * sampleRate)));
         const samples = await wp.call('generatorPreview', c, sampleRate, frames);
         if (serial !== previewSerial) return;
-        preview = { samples };
+        let peak = 0;
+        for (const v of samples) peak = Math.max(peak, Math.abs(v));
+        preview = { samples, peak };
         const ms = (frames / sampleRate) * 1000;
         const span = ms >= 1000 ? `${+(ms / 1000).toPrecision(3)} s` : `${+ms.toPrecision(3)} ms`;
         caption.textContent = `${GEN_LABELS[c.type] ?? c.type}: the first ${span}` +
-          `${frames === PREVIEW_MAX_FRAMES ? ' (cut)' : ''}, full scale ±1.`;
+          `${frames === PREVIEW_MAX_FRAMES ? ' (cut)' : ''}; peak ${fmtLevel(peak > 0 ? 20 * Math.log10(peak) : -Infinity, 'dBFS')} (the outer lines).`;
         drawPreview();
       })()), 80);
     };
@@ -519,7 +532,8 @@ export function mount(ctx) {
     grid.append(el('fieldset', { class: 'tools-group' }, [
       el('legend', { text: 'Recording' }),
       el('div', { class: 'tools-row' }, [button]),
-      el('div', { class: 'tools-field' }, [el('span', { class: 'tools-label', text: 'Input level' }), meter, readout]),
+      el('div', { class: 'tools-field tools-meter-row' }, [el('span', { class: 'tools-label', text: 'Input level' }),
+        meter, readout]),
       status,
     ]));
   }
