@@ -29,7 +29,7 @@ native wasm-mt wasm-st asan tsan: bootstrap
 
 site: wasm-mt wasm-st
 	@rm -rf $(SITE) && mkdir -p $(SITE)/engine
-	@cp -r web/* $(SITE)/ && rm -f $(SITE)/bindings.c $(SITE)/serve.py $(SITE)/package.json
+	@cp -r web/* $(SITE)/ && rm -f $(SITE)/bindings*.c $(SITE)/serve.py $(SITE)/package.json
 	@cp build/wasm-mt/web/* build/wasm-st/web/* $(SITE)/engine/
 
 run: all

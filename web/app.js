@@ -39,6 +39,7 @@ import { mount as mountPlayer } from './ui/player.js';
 import { mount as mountAnalyzer } from './ui/analyzer.js';
 import { mount as mountEq } from './ui/eq.js';
 import { mount as mountEffects } from './ui/effects.js';
+import { mount as mountTools } from './ui/tools.js';
 
 // The page's panels (ui/*.js), mounted in this order once the engine runs.
 const PANELS = [
@@ -47,6 +48,7 @@ const PANELS = [
   { mount: mountAnalyzer },
   { mount: mountEq },
   { mount: mountEffects },
+  { mount: mountTools },
 ];
 
 // The test signal: two phase-0 sines, 48 kHz, one 4096-sample frame.

@@ -24,6 +24,9 @@
 
 static wp_pool *page_pool;
 
+/* For the other web/bindings_*.c files (their jobs run on this pool). */
+EMSCRIPTEN_KEEPALIVE wp_pool *wpb_page_pool(void) { return page_pool; }
+
 EMSCRIPTEN_KEEPALIVE int wpb_threaded(void)
 {
 #ifdef __EMSCRIPTEN_PTHREADS__

@@ -411,6 +411,148 @@ export class EngineCore {
     return this.f64().slice(outPtr >> 3, (outPtr >> 3) + n);
   }
 
+  // ---- tools (ui/tools.js) ----
+
+  // A new track holding a copy of `trackId`'s samples (no DSP: a copy).
+  copyTrack(trackId, info = {}, id = 0) {
+    const t = this.track(trackId);
+    const ptr = this.M._wpb_track_copy(t.ptr, this.intPtr);
+    if (!ptr) this.check(this.outStatus(), 'copying the track');
+    const { name, title, format } = t;
+    return this.addTrack(ptr, t.frames, t.channels, t.sampleRate, { name, title, format, ...info }, id);
+  }
+
+  // Normalizes a copy of the track on the pool and measures the result:
+  // resolves {trackId, report, before, after} (the analysis of the copy
+  // before and after, LUFS or dBFS by mode). `id` names the new track (the
+  // fallback's page picks it, see WorkerEngine); hooks {onProgress, signal}
+  // where functions can be passed (threaded page). On failure the copy is
+  // released.
+  async normalizeCopyTask(trackId, opts, id = 0, hooks = {}) {
+    const { onProgress = null, signal = null } = hooks;
+    const peak = opts.mode === 'peak';
+    const src = this.track(trackId);
+    const title = `${(src.title ?? src.name ?? 'track').replace(/ \(normalized\)$/, '')} (normalized)`;
+    const newId = this.copyTrack(trackId, { title }, id);
+    try {
+      const stage = (from, to) => (onProgress ? (p) => onProgress(from + (to - from) * p) : null);
+      const measure = (a) => (peak ? a.samplePeakDbfs : a.integratedLufs);
+      const before = measure(await this.runTask('analyze', newId, {}, stage(0, 0.2), signal));
+      const report = await this.runTask('normalize', newId, { mode: opts.mode, target: opts.target,
+        ceiling: peak ? NaN : -1 }, stage(0.2, 0.85), signal);
+      const after = measure(await this.runTask('analyze', newId, {}, stage(0.85, 1), signal));
+      return { trackId: newId, report, before, after };
+    } catch (e) {
+      this.releaseTrack(newId);
+      throw e;
+    }
+  }
+
+  // The player's chain settings as plain numbers (read where the player is).
+  chainSettings() {
+    const n = this.M._wpb_chain_param_count();
+    const k = this.M._wpb_chain_fx_count();
+    const vPtr = this.alloc(n * 8);
+    const oPtr = this.alloc(k * 4);
+    try {
+      this.M._wpb_chain_settings(this.player, vPtr, oPtr);
+      return { values: Array.from(this.f64().subarray(vPtr >> 3, (vPtr >> 3) + n)),
+        order: Array.from(this.i32().subarray(oPtr >> 2, (oPtr >> 2) + k)) };
+    } finally {
+      this.M._free(vPtr);
+      this.M._free(oPtr);
+    }
+  }
+
+  // Renders the track through a chain with `settings` (chainSettings()) on
+  // the pool, tail seconds after its end, and encodes a WAV (format:
+  // 0 16-bit PCM, 1 24-bit PCM, 2 32-bit float; PCM dithered). Resolves
+  // with the file's bytes (a Uint8Array).
+  async exportWavTask(trackId, settings, { format = 0, tailSeconds = 2, seed = 1 } = {}, hooks = {}) {
+    const { onProgress = null, signal = null } = hooks;
+    const M = this.M;
+    const t = this.track(trackId);
+    t.refs++;
+    const vPtr = this.alloc(settings.values.length * 8);
+    const oPtr = this.alloc(settings.order.length * 4);
+    let task = 0;
+    try {
+      this.f64().set(settings.values, vPtr >> 3);
+      this.i32().set(settings.order, oPtr >> 2);
+      task = M._wpb_render_submit(t.ptr, vPtr, oPtr, Math.round(tailSeconds * t.sampleRate), this.intPtr);
+      if (!task) this.check(this.outStatus(), 'export was refused');
+      const st = await this.poll(task, (h) => M._wpb_render_poll(h), (h) => M._wpb_render_progress(h),
+        onProgress, signal, (h) => M._wpb_render_cancel(h));
+      this.check(st, 'export');
+      this.check(M._wpb_render_encode(task, format, seed), 'encoding the WAV');
+      const bytes = M._wpb_render_wav_bytes(task);
+      const out = new Uint8Array(bytes);
+      const base = M._wpb_render_wav(task);
+      const heap = () => new Uint8Array(this.f32().buffer);
+      for (let i = 0; i < bytes; i += 4 * COPY_SLICE) {
+        out.set(heap().subarray(base + i, base + Math.min(bytes, i + 4 * COPY_SLICE)), i);
+        await this.pollDelay();
+      }
+      return out;
+    } finally {
+      M._free(vPtr);
+      M._free(oPtr);
+      if (task && M._wpb_render_release(task) === WP_PENDING) {
+        await this.poll(task, (h) => M._wpb_render_poll(h));
+        M._wpb_render_release(task);
+      }
+      this.releaseTrack(trackId);
+    }
+  }
+
+  generatorTypes() {
+    const types = [];
+    for (let i = 0; i < this.M._wpb_gen_type_count(); i++) types.push(this.M.UTF8ToString(this.M._wpb_gen_type_name(i)));
+    return types;
+  }
+
+  // Calls fn(typePtr, ...numbers, tonesPtr, toneCount) with a generator
+  // configuration {type, frequency, frequencyEnd, level, sweepSeconds, duty,
+  // seed, interval, tones}; 0 / missing fields keep the engine's defaults.
+  withGeneratorConfig(c, fn) {
+    const tones = c.tones ?? [];
+    const tPtr = this.alloc(Math.max(1, tones.length) * 8);
+    try {
+      this.f64().set(tones, tPtr >> 3);
+      return this.withString(c.type ?? 'sine', (p) => fn(p, c.frequency ?? 0, c.frequencyEnd ?? 0, c.level ?? -20,
+        c.sweepSeconds ?? 0, c.duty ?? 0, c.seed ?? 1, c.interval ?? -1, tPtr, tones.length));
+    } finally {
+      this.M._free(tPtr);
+    }
+  }
+
+  // Like setGenerator, with every field of the configuration.
+  setGeneratorConfig(config) {
+    const gen = this.withGeneratorConfig(config, (...a) => this.M._wpb_gen_create_config(this.player, ...a,
+      this.intPtr));
+    if (!gen) this.check(this.outStatus(), `creating a ${config.type} generator`);
+    const st = this.M._wpb_player_set_generator(this.player, gen);
+    if (st < 0) {
+      this.M._wpb_gen_destroy(gen);
+      this.check(st, 'playing the generator');
+    }
+    if (this.gen) this.retired.push({ kind: 'gen', ptr: this.gen });
+    this.gen = gen;
+  }
+
+  // The first `frames` samples of a configuration at `sampleRate` (the
+  // preview plot).
+  generatorPreview(config, sampleRate, frames) {
+    const out = this.alloc(frames * 4);
+    try {
+      this.check(this.withGeneratorConfig(config, (...a) => this.M._wpb_gen_preview(...a, sampleRate, out, frames)),
+        `previewing the ${config.type} generator`);
+      return this.f32().slice(out >> 2, (out >> 2) + frames);
+    } finally {
+      this.M._free(out);
+    }
+  }
+
   // ---- offline tasks ----
 
   // kind: 'spectrogram' | 'normalize' | 'analyze' | 'overview'. Resolves

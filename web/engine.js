@@ -245,6 +245,7 @@ class WorkerClient {
 // and any method whose name ends in 'Task'.
 const isTaskMethod = (method) => method === 'testSpectrum' || method.endsWith('Task');
 const TRACK_METHODS = new Set(['releaseTrack']);
+const TRACK_MAKING_TASKS = new Set(['normalizeCopyTask']);
 
 class WorkerEngine {
   static async start(reason, onPhase) {
@@ -293,6 +294,17 @@ class WorkerEngine {
       const copies = await this.tasks.call('trackChannels', [id]);
       await this.audio.call('createTrack', [copies, info.sampleRate, info, id], copies.map((c) => c.buffer));
       return id;
+    }
+    // Tasks that make a new track (the tools panel's normalized copy): the
+    // id is chosen here and passed after the caller's arguments, then the
+    // track is mirrored into the audio worker like createTrack's.
+    if (TRACK_MAKING_TASKS.has(method)) {
+      const id = this.nextTrackId++;
+      const result = await this.tasks.call(method, [...args, id]);
+      const info = await this.tasks.call('trackInfo', [id]);
+      const copies = await this.tasks.call('trackChannels', [id]);
+      await this.audio.call('createTrack', [copies, info.sampleRate, info, id], copies.map((c) => c.buffer));
+      return result;
     }
     if (TRACK_METHODS.has(method))
       return (await Promise.all([this.audio.call(method, args), this.tasks.call(method, args)]))[0];
