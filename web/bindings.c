@@ -519,28 +519,6 @@ EMSCRIPTEN_KEEPALIVE double wpb_player_get_param(wp_player *p, const char *name)
 
 /* Generator: a new one replaces the current (set_generator hand-over);
  * JavaScript frees the old one once wpb_player_uses_generator says 0. */
-EMSCRIPTEN_KEEPALIVE wp_gen *wpb_gen_create(wp_player *p, const char *type_name, double freq, double freq_end,
-                                            double level_dbfs, double sweep_s, int *out_status)
-{
-    wp_gen_type type;
-    wp_gen_config cfg;
-    wp_gen *gen = NULL;
-    wp_status st = wp_gen_type_from_name(type_name, &type);
-    if (st == WP_OK)
-        st = wp_gen_default_config(type, &cfg);
-    if (st == WP_OK) {
-        if (freq > 0)
-            cfg.freq_hz = freq;
-        if (freq_end > 0)
-            cfg.freq_end_hz = freq_end;
-        if (sweep_s > 0)
-            cfg.sweep_duration_s = sweep_s;
-        cfg.level_dbfs = level_dbfs;
-        st = wp_gen_create(&cfg, wp_player_get_config(p)->sample_rate, &gen);
-    }
-    *out_status = st;
-    return gen;
-}
 EMSCRIPTEN_KEEPALIVE int wpb_player_set_generator(wp_player *p, wp_gen *gen) { return wp_player_set_generator(p, gen); }
 EMSCRIPTEN_KEEPALIVE int wpb_player_uses_generator(const wp_player *p, const wp_gen *gen)
 {

@@ -274,17 +274,8 @@ export class EngineCore {
 
   // A generator replaces the current one; the old one is freed once the
   // producer has let go of it.
-  setGenerator({ type = 'sine', frequency = 1000, frequencyEnd = 0, level = -20, sweepSeconds = 0 } = {}) {
-    const gen = this.withString(type, (p) => this.M._wpb_gen_create(this.player, p, frequency, frequencyEnd,
-      level, sweepSeconds, this.intPtr));
-    if (!gen) this.check(this.outStatus(), `creating a ${type} generator`);
-    const st = this.M._wpb_player_set_generator(this.player, gen);
-    if (st < 0) {
-      this.M._wpb_gen_destroy(gen);
-      this.check(st, 'playing the generator');
-    }
-    if (this.gen) this.retired.push({ kind: 'gen', ptr: this.gen });
-    this.gen = gen;
+  setGenerator({ type = 'sine', frequency = 1000, ...rest } = {}) {
+    this.setGeneratorConfig({ type, frequency, ...rest });
   }
   setGeneratorFrequency(hz) {
     this.check(this.M._wpb_player_set_generator_frequency(this.player, hz), `generator frequency ${hz} Hz`);
@@ -526,7 +517,8 @@ export class EngineCore {
     }
   }
 
-  // Like setGenerator, with every field of the configuration.
+  // Every field of the configuration (setGenerator is this with a 1 kHz
+  // sine by default).
   setGeneratorConfig(config) {
     const gen = this.withGeneratorConfig(config, (...a) => this.M._wpb_gen_create_config(this.player, ...a,
       this.intPtr));
