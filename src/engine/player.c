@@ -15,9 +15,8 @@
 #ifdef WP_HAVE_THREADS
 #include <pthread.h>
 #include <sched.h>
-#ifdef __EMSCRIPTEN__
-#include <emscripten/threading.h>
-#endif
+
+#include "engine/thread_util.h"
 #endif
 
 /* A generator seek renders and drops the frames up to its target (the
@@ -1059,15 +1058,6 @@ static void *analysis_main(void *arg)
     return NULL;
 }
 
-static int on_browser_main_thread(void)
-{
-#ifdef __EMSCRIPTEN__
-    return emscripten_is_main_browser_thread();
-#else
-    return 0;
-#endif
-}
-
 static void stop_threads(wp_player *p)
 {
     atomic_store(&p->quit, 1);
@@ -1100,7 +1090,7 @@ wp_status wp_player_start_threads(wp_player *p, double analysis_interval_ms)
     p->threads_started = 2;
     /* Native callers get running threads; the browser main thread must not
      * wait and polls wp_player_threads_running instead. */
-    if (!on_browser_main_thread())
+    if (!wp_on_browser_main_thread())
         while (atomic_load(&p->running) < 2)
             sched_yield();
     return WP_OK;

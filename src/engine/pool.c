@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten/threading.h>
-#else
+#ifndef __EMSCRIPTEN__
 #include <unistd.h>
 #endif
+
+#include "engine/thread_util.h"
 
 struct wp_task {
     _Atomic int state;     /* WP_PENDING, then the final wp_status */
@@ -218,15 +218,6 @@ static void stop_workers(wp_pool *pool)
     pool->started = 0;
 }
 
-static int on_browser_main_thread(void)
-{
-#ifdef __EMSCRIPTEN__
-    return emscripten_is_main_browser_thread();
-#else
-    return 0;
-#endif
-}
-
 wp_status wp_pool_create(int workers, wp_pool **out_pool)
 {
     if (!out_pool)
@@ -262,7 +253,7 @@ wp_status wp_pool_create(int workers, wp_pool **out_pool)
     }
     /* Native callers get a pool whose workers all run. The browser main
      * thread must not wait: it polls wp_pool_workers_running instead. */
-    if (!on_browser_main_thread()) {
+    if (!wp_on_browser_main_thread()) {
         while (atomic_load(&pool->running) < pool->started)
             sched_yield();
     }
