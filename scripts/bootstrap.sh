@@ -24,6 +24,7 @@ declare -A wanted=(
     [python3]=/usr/bin/python3
     [xz-utils]=/usr/bin/xz
     [pkg-config]=/usr/bin/pkg-config
+    [man-db]=/usr/bin/man
 )
 missing=()
 for pkg in "${!wanted[@]}"; do
