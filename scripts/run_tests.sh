@@ -58,6 +58,8 @@ run_suite "unit/valgrind" valgrind_pool_and_ring
 # the flag goes to the wasm suite only.
 run_suite "node/wasm-modules" node --no-experimental-fetch --test tests/node/
 run_suite "browser/chromium" node --test tests/e2e/
+# The documents: runnable commands, links, CLI help against the man page, Doxygen.
+run_suite "docs" python3 tests/docs/check_docs.py
 
 echo "suites: ${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ] || { echo "failed: ${failures[*]}"; exit 1; }
