@@ -604,6 +604,20 @@ function resumeOnGesture() {
   for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, resume, { capture: true });
 }
 
+// The AudioContext starts suspended without a gesture (autoplay policy), and
+// the browser may suspend or interrupt it later (output device gone, a call
+// on iOS): say so while it is not running, since a click or key resumes it.
+function watchAudioState(ctx) {
+  const show = () => {
+    const el = $('audio-notice');
+    el.hidden = ctx.state === 'running';
+    el.textContent = `Audio output is ${ctx.state}: the browser starts or resumes sound ` +
+      'only after you click or press a key on the page.';
+  };
+  ctx.addEventListener('statechange', show);
+  show();
+}
+
 // Once per display frame: read the engine's status and newest snapshot
 // (copies, no waiting) and hand them to the panels.
 function frameLoop(ctx) {
@@ -634,6 +648,7 @@ async function main() {
   state.requestedWorkers = engine.requestedWorkers;
   state.workers = engine.workers;
   showEngine();
+  watchAudioState(engine.ctx);
   if (engine.mode === 'multithreaded') {
     showWorkers('verified');
     console.log(`Worker pool initialized with ${state.workers} workers`);
