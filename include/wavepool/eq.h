@@ -125,7 +125,7 @@ typedef struct wp_biquad_coeffs {
  * RBJ cookbook design.
  *
  * Ranges: sample_rate WP_DSP_MIN_RATE..WP_DSP_MAX_RATE;
- * 0 \< freq_hz \< sample_rate / 2; q > 0 and finite; |gain_db| <=
+ * 0 < freq_hz < sample_rate / 2; q > 0 and finite; |gain_db| <=
  * WP_BIQUAD_MAX_GAIN_DB. Returns WP_ERR_INVALID_ARGUMENT for a NULL `out` or
  * an unknown type, WP_ERR_OUT_OF_RANGE for a value outside its range (NaN
  * included); `out` is written only on success. Pure; any thread, real-time
@@ -156,7 +156,7 @@ WP_NODISCARD wp_status wp_biquad_design(wp_filter_type type, double sample_rate,
  * checked; above sample_rate / 2 the response repeats. Pure; any thread,
  * real-time safe.
  *
- * @param[in] c            coefficients, e.g.\ from wp_biquad_design().
+ * @param[in] c            coefficients, e.g. from wp_biquad_design().
  * @param[in] sample_rate  Hz, the rate @p c was designed for.
  * @param[in] freq_hz      frequency to evaluate, Hz, >= 0.
  * @return magnitude in dB, >= WP_BIQUAD_FLOOR_DB; NaN when @p c is NULL.
@@ -299,7 +299,7 @@ WP_NODISCARD wp_status wp_eq_set_bypass(wp_eq *eq, int bypass);
 /**
  * Filters `frames` frames of every channel in place.
  *
- * channels[c] for c \< the channel count must be valid; frames may be 0.
+ * channels[c] for c < the channel count must be valid; frames may be 0.
  * Real-time safe; no latency.
  *
  * @param[in,out] eq        an equalizer, or NULL (then nothing happens).

@@ -6,7 +6,7 @@
  *
  * Sizes: a plan accepts n in [WP_FFT_MIN_SIZE, WP_FFT_MAX_SIZE] where n is a
  * product of 2, 3 and 5 only and is a multiple of 32 (real) or 16 (complex).
- * Every power of two from 32 to 65536 qualifies; so do e.g.\ 480, 960, 1920.
+ * Every power of two from 32 to 65536 qualifies; so do e.g. 480, 960, 1920.
  * Other sizes give WP_ERR_UNSUPPORTED_SIZE.
  *
  * Layouts (all float32):

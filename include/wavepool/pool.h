@@ -149,8 +149,8 @@ typedef wp_status (*wp_range_fn)(void *arg, size_t begin, size_t end);
  * failing chunk's status is returned (lowest among the chunks that ran).
  * count = 0 returns WP_OK at once. With 0 workers, or a single chunk, the
  * caller runs everything. Blocks (see Blocking): not on the browser main
- * thread, not real-time safe. May be called from a task body or a range
- * body.
+ * thread, not real-time safe. May be called from a task body (the jobs
+ * in jobs.h do).
  *
  * @param[in] pool   a pool.
  * @param[in] count  number of indices; 0 is allowed.
