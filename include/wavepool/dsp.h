@@ -1,4 +1,6 @@
-/* wavepool: conventions shared by every DSP module (eq, fx, loudness,
+/**
+ * @file
+ * wavepool: conventions shared by every DSP module (eq, fx, loudness,
  * generator, chain).
  *
  * Audio layout: planar float32 channels, `float *const *channels` with
@@ -17,7 +19,7 @@
  * take effect smoothly (no clicks). An object is used by one thread at a
  * time; the real-time chain (chain.h) is what other threads talk to.
  *
- * Block size: process() gives bit-identical output for any split of the
+ * Block size: `process()` gives bit-identical output for any split of the
  * input into blocks, including blocks of one frame.
  *
  * Denormals: recursive state is flushed to zero explicitly below ~1e-30, so
@@ -26,8 +28,11 @@
 #ifndef WAVEPOOL_DSP_H
 #define WAVEPOOL_DSP_H
 
+/** Lowest sample rate a DSP module accepts, Hz. */
 #define WP_DSP_MIN_RATE 8000.0
+/** Highest sample rate a DSP module accepts, Hz. */
 #define WP_DSP_MAX_RATE 384000.0
+/** Most channels a DSP module accepts (modules may accept fewer). */
 #define WP_DSP_MAX_CHANNELS 8
 
 #endif
