@@ -50,26 +50,8 @@ export function checkSite() {
 }
 
 // Headless Chromium with a fresh profile; resolves {context, close()}.
-export async function launchBrowser(viewport = { width: 1100, height: 1200 }) {
-  const chromium = await loadChromium();
-  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'wavepool-e2e-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport,
-    });
-  } catch (e) {
-    await rm(profileDir, { recursive: true, force: true });
-    throw e;
-  }
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(profileDir, { recursive: true, force: true });
-  };
-  return { context, close };
+export function launchBrowser(viewport = { width: 1100, height: 1200 }) {
+  return launchBrowserWith({ viewport });
 }
 
 // Starts web/serve.py on a free port; `ready` resolves {proc, url, banner}
