@@ -1,8 +1,11 @@
-/* wavepool: the built-in demo track, synthesized on demand.
+/** @file
+ * @brief wavepool: the built-in demo track, synthesized on demand.
  *
  * A short loop so the app plays music with no file at hand: 16 bars of 4/4
  * at 120 BPM (32 s), A minor, progression Am7 - Fmaj7 - C - G once per bar,
  * in four 4-bar sections:
+ *
+ * ~~~
  *   bars  1-4  intro: pad with its low-pass opening, whole-note bass, kick on
  *              the one, soft 8th hats, a snare pickup into
  *   bars  5-8  groove: kick, snare on 2 and 4, 16th hats, root/fifth bass
@@ -10,6 +13,8 @@
  *              a plucked arpeggio with ping-pong echoes, pad darker
  *   bars 13-16 full: groove plus arpeggio, snare fill, pad closing into the
  *              intro again.
+ * ~~~
+ *
  * Voices: pad of detuned saws (two per chord note, spread left/right)
  * through a 12 dB/oct low-pass; bass of sine plus filtered saw; kick of a
  * pitch-swept sine with a fast click sweep; snare of two tones plus
@@ -50,25 +55,56 @@
 extern "C" {
 #endif
 
+/** Tempo of the piece, beats per minute. */
 #define WP_DEMO_BPM 120
+/** Beats per bar (4/4). */
 #define WP_DEMO_BEATS_PER_BAR 4
+/** Bars in the piece. */
 #define WP_DEMO_BARS 16
-/* Length: WP_DEMO_BARS * WP_DEMO_BEATS_PER_BAR * 60 / WP_DEMO_BPM s. */
+/** Length of the piece, seconds:
+ * `WP_DEMO_BARS * WP_DEMO_BEATS_PER_BAR * 60 / WP_DEMO_BPM` s. */
 #define WP_DEMO_SECONDS 32.0
 
-/* Title for the UI (static string). */
+/** Title for the UI.
+ *
+ * Pure; any thread.
+ *
+ * @return a static string (never NULL; do not free).
+ */
 const char *wp_demo_title(void);
 
-/* Length of the piece in frames at sample_rate: round(32 s x rate). 0 when
- * the rate is outside WP_DSP_MIN_RATE..WP_DSP_MAX_RATE (or NaN). */
+/** Length of the piece in frames at @p sample_rate: `round(32 s x rate)`.
+ *
+ * Pure; any thread, real-time safe.
+ *
+ * @param[in] sample_rate Hz.
+ * @return frames; 0 when the rate is outside WP_DSP_MIN_RATE..WP_DSP_MAX_RATE
+ *         (or NaN).
+ */
 size_t wp_demo_frames(double sample_rate);
 
-/* Renders frames [begin, begin + frames) of the piece into the planar
- * buffers left and right (frames floats each; they must not overlap).
- * Errors: WP_ERR_INVALID_ARGUMENT for NULL buffers; WP_ERR_OUT_OF_RANGE for
- * a rate outside WP_DSP_MIN_RATE..WP_DSP_MAX_RATE or a range reaching past
- * wp_demo_frames(sample_rate). Nothing is written on error. frames == 0 is a
- * no-op (WP_OK) when begin is within the piece. */
+/** Renders frames `[begin, begin + frames)` of the piece into the planar
+ * buffers @p left and @p right.
+ *
+ * Nothing is written on error. Any thread; allocates nothing and takes no
+ * lock, but costs at least one grid block of synthesis (not meant for the
+ * audio thread). Bit-identical for any split into calls.
+ *
+ * @param[in]  sample_rate Hz, WP_DSP_MIN_RATE..WP_DSP_MAX_RATE.
+ * @param[out] left        @p frames floats (left channel; must not overlap
+ *                         @p right).
+ * @param[out] right       @p frames floats (right channel).
+ * @param[in]  begin       first frame, 0..wp_demo_frames(sample_rate).
+ * @param[in]  frames      frames to render; `begin + frames` at most
+ *                         wp_demo_frames(sample_rate); 0 is a no-op when
+ *                         @p begin is within the piece.
+ * @retval WP_OK                   rendered (or @p frames is 0).
+ * @retval WP_ERR_INVALID_ARGUMENT @p left or @p right is NULL (checked first,
+ *                                 even for 0 frames).
+ * @retval WP_ERR_OUT_OF_RANGE     a rate outside
+ *                                 WP_DSP_MIN_RATE..WP_DSP_MAX_RATE, or a range
+ *                                 reaching past wp_demo_frames(sample_rate).
+ */
 WP_NODISCARD wp_status wp_demo_render(double sample_rate, float *left, float *right, size_t begin, size_t frames);
 
 #ifdef __cplusplus
