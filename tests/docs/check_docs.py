@@ -10,7 +10,9 @@ Run from the repository root after `make all docs` (scripts/run_tests.sh does).
                           write stay out of the tree)
   ```sh runnable-server   start; must print an http:// URL that answers 200
                           (with COOP/COEP if it says "cross-origin isolated")
-  ```sh norun             shown only (e.g. `make test`, which runs this)
+  ```sh norun             shown only (e.g. `make test`, which runs this, or
+                          `cmake --preset`, which must configure from the
+                          repository itself)
 - Relative links point to files that exist, and #anchors to headings.
 - `wavepool COMMAND --help` works for every command `wavepool --help` lists,
   and the man page names every command and every long option they print;
@@ -153,6 +155,11 @@ def check_blocks():
                 continue
             count[kinds[0]] += 1
             if kinds[0] == "norun":
+                continue
+            if "cmake --preset" in body:
+                # Configured from the scratch directory, the build tree would
+                # take that directory as its source and break once it is gone.
+                fail(where, "cmake --preset cannot run here: mark the block norun")
                 continue
             if cwd is None:
                 cwd = scratch_dir()
