@@ -160,11 +160,13 @@ typedef struct wp_chain_param_info {
     /** @var min
      * Smallest accepted value. */
     /** @var max
-     * Largest accepted value; for EQ frequencies the bound at the largest
-     * rate (0.49 x WP_DSP_MAX_RATE): a chain accepts up to 0.49 x its own
-     * rate. */
+     * Largest accepted value. Two bounds also depend on the chain's rate:
+     * EQ frequencies (here 0.49 x WP_DSP_MAX_RATE; a chain accepts up to
+     * WP_EQ_MAX_FREQ_RATIO x its own rate) and delay.highcut (a chain
+     * accepts up to WP_DELAY_MAX_HIGH_CUT_RATIO x its rate, at most this). */
     /** @var def
-     * Default (an EQ frequency above a chain's limit starts at the limit). */
+     * Default (a default above a chain's rate-dependent limit starts at the
+     * limit). */
     double min, max, def;
     wp_chain_param_kind kind;  /**< value spacing */
     const char *choices; /**< for enums: "peak|rms", else NULL */
@@ -228,7 +230,8 @@ void wp_chain_destroy(wp_chain *chain);
  * @param[in]     param the parameter.
  * @param[in]     value in the parameter's unit and range
  *                      (wp_chain_param_get_info()); EQ frequencies up to
- *                      0.49 x the chain's rate; whole numbers for integer
+ *                      0.49 x the chain's rate, delay.highcut up to 0.45 x
+ *                      the chain's rate; whole numbers for integer
  *                      and switch parameters.
  * @retval WP_OK                   stored (applied at the next block).
  * @retval WP_ERR_INVALID_ARGUMENT @p chain is NULL or @p param unknown.

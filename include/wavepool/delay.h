@@ -73,6 +73,11 @@ extern "C" {
 
 /** Longest delay time, ms (the delay memory allocated per channel). */
 #define WP_DELAY_MAX_MS 2000.0
+/** Highest loop high-cut, Hz, at any rate. */
+#define WP_DELAY_MAX_HIGH_CUT_HZ 20000.0
+/** Highest loop high-cut as a fraction of the sample rate (below Nyquist,
+ * where the bilinear low-pass stays well-behaved). */
+#define WP_DELAY_MAX_HIGH_CUT_RATIO 0.45
 
 /** A feedback delay (opaque); made by wp_delay_create(), freed by wp_delay_destroy(). */
 typedef struct wp_delay wp_delay;

@@ -272,6 +272,8 @@ static double param_max(wp_chain_param p, const wp_chain_param_info *info, doubl
 {
     if (is_eq_band_param(p) && (p - WP_CHAIN_EQ_BAND_FIRST) % WP_CHAIN_EQ_FIELDS == WP_CHAIN_EQ_FREQ)
         return WP_EQ_MAX_FREQ_RATIO * rate;
+    if (p == WP_CHAIN_DELAY_HIGH_CUT)
+        return fmin(info->max, WP_DELAY_MAX_HIGH_CUT_RATIO * rate);
     return info->max;
 }
 

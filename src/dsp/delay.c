@@ -25,7 +25,7 @@ struct wp_delay {
     float lp_z[2];
 };
 
-static double max_high_cut(double rate) { return fmin(20000.0, 0.45 * rate); }
+static double max_high_cut(double rate) { return fmin(WP_DELAY_MAX_HIGH_CUT_HZ, WP_DELAY_MAX_HIGH_CUT_RATIO * rate); }
 
 /* First-order bilinear low-pass. b0 = b1 = b and 1 + a1 = 2b, so the DC gain
  * is exactly 1; b and a1 glide through the same linear smoothing, so every

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "wavepool/chain.h"
+#include "wavepool/delay.h"
+#include "wavepool/dsp.h"
+#include "wavepool/eq.h"
 
 #ifdef WP_HAVE_THREADS
 #include <pthread.h>
@@ -81,24 +84,29 @@ static void param_table_is_consistent(void **state)
 
 /* The chain's ranges must be exactly what the modules accept: set every
  * parameter to both ends (and every enum value), apply, and count refusals;
- * just outside the ends the chain itself refuses. */
-static void ranges_match_the_modules(void **state)
+ * just outside the ends the chain itself refuses. At the lowest, a common
+ * and the highest rate, since some bounds depend on the rate. */
+static void check_ranges_at(double rate)
 {
-    (void)state;
-    wp_chain *c = make_chain(2);
+    wp_chain *c;
+    assert_int_equal(wp_chain_create(rate, 2, &c), WP_OK);
+    if (wp_chain_apply_errors(c) != 0)
+        fail_msg("a module refused a default value at %g Hz", rate);
     float l[64] = {0}, r[64] = {0};
     float *ch[2] = {l, r};
     for (int p = 0; p < WP_CHAIN_PARAM_COUNT; p++) {
         const wp_chain_param_info *info = wp_chain_param_get_info((wp_chain_param)p);
         double max = info->max;
         if (strstr(info->name, ".freq"))
-            max = 0.49 * RATE;
+            max = WP_EQ_MAX_FREQ_RATIO * rate;
+        if (strcmp(info->name, "delay.highcut") == 0)
+            max = fmin(info->max, WP_DELAY_MAX_HIGH_CUT_RATIO * rate);
         assert_int_equal(wp_chain_set(c, (wp_chain_param)p, info->min), WP_OK);
         wp_chain_process_planar(c, ch, 64);
         assert_int_equal(wp_chain_set(c, (wp_chain_param)p, max), WP_OK);
         wp_chain_process_planar(c, ch, 64);
         if (wp_chain_apply_errors(c) != 0)
-            fail_msg("a module refused %s at an end of [%g, %g]", info->name, info->min, max);
+            fail_msg("a module refused %s at an end of [%g, %g] at %g Hz", info->name, info->min, max, rate);
         double step = info->kind == WP_CHAIN_CONTINUOUS ? fmax(fabs(max) * 1e-6, 1e-9) : 1;
         assert_int_equal(wp_chain_set(c, (wp_chain_param)p, info->min - step), WP_ERR_OUT_OF_RANGE);
         assert_int_equal(wp_chain_set(c, (wp_chain_param)p, max + step), WP_ERR_OUT_OF_RANGE);
@@ -110,6 +118,14 @@ static void ranges_match_the_modules(void **state)
     wp_chain_process_planar(c, ch, 64);
     assert_int_equal(wp_chain_apply_errors(c), 0);
     wp_chain_destroy(c);
+}
+
+static void ranges_match_the_modules(void **state)
+{
+    (void)state;
+    check_ranges_at(WP_DSP_MIN_RATE);
+    check_ranges_at(RATE);
+    check_ranges_at(WP_DSP_MAX_RATE);
 }
 
 /* Same samples for any host block size, planar or interleaved. */
