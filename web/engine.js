@@ -8,6 +8,9 @@
 // module (engine-worker.js): one plays, one runs tasks; the AudioWorklet
 // gets the stream by messages. The main thread never runs DSP.
 //
+// Before either, missingFeature() stops the page with a plain message when
+// the browser lacks what both need (docs/guide/browser-support.md).
+//
 // The AudioContext lives here, on the main thread. Browsers start it
 // suspended without a user gesture: resumeAudio() is called on the first
 // click or key press.
@@ -47,6 +50,51 @@ function wasmThreadsSupported() {
   } catch {
     return false;
   }
+}
+
+// A module whose one function splats an i32 into a v128 (i8x16.splat):
+// valid only where fixed-width SIMD is implemented. Both engine builds
+// are compiled with it (-msimd128); without it they fail to compile.
+function wasmSimdSupported() {
+  try {
+    return WebAssembly.validate(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+      0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b]));
+  } catch {
+    return false;
+  }
+}
+
+// A browser that reads the `type` option of new Worker() supports module
+// workers (the single-threaded engine's workers are modules); one that
+// does not loads the script as a classic worker, where `import` fails.
+// The options are read before the URL: 'blob://' names nothing, so
+// Chromium throws at once; elsewhere the worker is ended before it loads.
+function moduleWorkersSupported() {
+  let read = false;
+  try {
+    new Worker('blob://', { get type() { read = true; return 'module'; } }).terminate();
+  } catch {
+    // Expected: only whether `type` was read matters.
+  }
+  return read;
+}
+
+// '' when the page can run at all, else what it lacks. Both engines need
+// WebAssembly with SIMD and an AudioWorklet (a secure context's feature).
+export function missingFeature() {
+  if (typeof WebAssembly !== 'object') return 'this browser has no WebAssembly (or it is turned off)';
+  if (globalThis.isSecureContext !== true) {
+    return 'the page is not a secure context: open it over https:// or from http://localhost ' +
+      '(browsers offer AudioWorklet and SharedArrayBuffer only there)';
+  }
+  if (!wasmSimdSupported()) {
+    return 'this browser does not support WebAssembly SIMD, which the engine is built with ' +
+      '(Chrome or Edge 91, Firefox 89, Safari 16.4 or later)';
+  }
+  if (typeof AudioWorkletNode !== 'function')
+    return 'this browser has no AudioWorklet, which the engine plays through';
+  return '';
 }
 
 // '' when threads can be used, else the reason they cannot.
@@ -249,6 +297,10 @@ const TRACK_MAKING_TASKS = new Set(['normalizeCopyTask']);
 
 class WorkerEngine {
   static async start(reason, onPhase) {
+    if (!moduleWorkersSupported()) {
+      throw new EngineError('this browser cannot run the single-threaded engine: it lacks module ' +
+        `workers (Firefox before 114, for one); threads are unavailable too: ${reason}`);
+    }
     onPhase('loading-engine');
     const ctx = new AudioContext({ latencyHint: 'interactive' });
     const sampleRate = ctx.sampleRate;
@@ -336,6 +388,8 @@ class WorkerEngine {
 // ---- Start -------------------------------------------------------------
 
 export async function startEngine(onPhase = () => {}) {
+  const missing = missingFeature();
+  if (missing) throw new EngineError(missing);
   let reason = threadBlocker();
   if (!reason) {
     try {
