@@ -598,10 +598,12 @@ function report(promise) {
   });
 }
 
-// Browsers start audio only after a gesture: any click or key resumes it.
+// Browsers start audio only after a gesture: any click, tap or key resumes
+// it. A mouse press activates the page at pointerdown, a touch or pen only
+// at pointerup.
 function resumeOnGesture() {
   const resume = () => state.engine && state.engine.ctx.state !== 'running' && state.engine.ctx.resume();
-  for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, resume, { capture: true });
+  for (const type of ['pointerdown', 'pointerup', 'keydown']) document.addEventListener(type, resume, { capture: true });
 }
 
 // The AudioContext starts suspended without a gesture (autoplay policy), and

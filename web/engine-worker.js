@@ -63,7 +63,7 @@ const methods = {
 
 // Every public EngineCore method is callable by name.
 for (const name of Object.getOwnPropertyNames(EngineCore.prototype)) {
-  if (name !== 'constructor' && !Object.hasOwn(methods, name)) methods[name] = (...args) => core[name](...args);
+  if (name !== 'constructor' && !Object.prototype.hasOwnProperty.call(methods, name)) methods[name] = (...args) => core[name](...args);
 }
 
 // The buffers of typed arrays in a result (two levels deep): moved, not copied.
@@ -77,7 +77,7 @@ function transferables(result, found = new Set(), depth = 0) {
 onmessage = async (e) => {
   const { id, method, args } = e.data;
   try {
-    if (!Object.hasOwn(methods, method)) throw new Error(`unknown method ${method}`);
+    if (!Object.prototype.hasOwnProperty.call(methods, method)) throw new Error(`unknown method ${method}`);
     const result = await methods[method](...(args ?? []));
     postMessage({ id, result }, transferables(result));
   } catch (err) {
