@@ -42,6 +42,7 @@ SERVER_TIMEOUT_S = 600
 CLI = ROOT / "build/native/cli/wavepool"
 
 failures = []
+summary = []
 
 
 def fail(where, message):
@@ -174,6 +175,7 @@ def check_blocks():
         shutil.rmtree(directory)
     print(f"shell blocks: {count['runnable']} run, {count['runnable-server']} served, "
           f"{count['norun']} shown only")
+    summary.append(f"{count['runnable']} blocks run, {count['runnable-server']} served")
     if count["runnable"] == 0:
         fail("documents", "no runnable block found: the parser or the documents are broken")
 
@@ -218,6 +220,7 @@ def check_links():
                 elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
                     fail(where, "no such heading")
     print(f"links: {checked} relative links checked")
+    summary.append(f"{checked} links")
 
 
 def check_cli_and_man():
@@ -250,6 +253,7 @@ def check_cli_and_man():
     if manual.returncode != 0 or "SYNOPSIS" not in manual.stdout:
         fail("man ./docs/wavepool.1", f"exit {manual.returncode}: {manual.stderr.strip()}")
     print(f"cli: {len(commands)} commands, {options} options in --help, all in the man page")
+    summary.append(f"{options} CLI options in the man page")
 
 
 def check_doxygen():
@@ -269,7 +273,10 @@ def main():
     check_blocks()
     for failure in failures:
         print(f"FAIL {failure}")
-    print(f"# {'fail' if failures else 'pass'} {len(failures)} problems found")
+    if failures:
+        print(f"# fail {len(failures)} problems")
+    else:
+        print(f"# pass {', '.join(summary)}, Doxygen clean")
     return 1 if failures else 0
 
 
