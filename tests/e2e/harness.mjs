@@ -54,10 +54,11 @@ export function launchBrowser(viewport = { width: 1100, height: 1200 }) {
   return launchBrowserWith({ viewport });
 }
 
-// Starts web/serve.py on a free port; `ready` resolves {proc, url, banner}
-// once it printed its URL.
-export function startServer(extraArgs) {
-  const proc = spawn('python3', [SERVE, '--root', SITE, '--port', '0', ...extraArgs], {
+// Starts web/serve.py on a free port, serving `root` (the staged site by
+// default); `ready` resolves {proc, url, port, banner, stderr()} once it
+// printed its URL.
+export function startServer(extraArgs, { root = SITE } = {}) {
+  const proc = spawn('python3', [SERVE, '--root', root, '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -71,7 +72,8 @@ export function startServer(extraArgs) {
       const m = stdout.match(/^wavepool: serving .* at (http:\/\/\S+) \((.*)\)$/m);
       if (m) {
         clearTimeout(timer);
-        resolve({ proc, url: m[1], banner: m[0] });
+        resolve({ proc, url: m[1], port: Number(new URL(m[1]).port), banner: m[0],
+          stderr: () => stderr });
       }
     });
     proc.on('error', (e) => { clearTimeout(timer); reject(e); });

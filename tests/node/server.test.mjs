@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { startServer as startServeProcess, stopServer as stopServeProcess } from '../e2e/harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVE = path.join(ROOT, 'web', 'serve.py');
@@ -86,44 +87,10 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // ---- Helpers ---------------------------------------------------------------
 
-// Starts serve.py on port 0; resolves {proc, url, port, banner} once it
-// printed its URL line (the format tests/e2e/browser.test.mjs parses too).
-function startServer(args) {
-  const proc = spawn('python3', [SERVE, '--root', site, '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(
-      `serve.py printed no URL within 10 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 10000);
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/^wavepool: serving .* at (http:\/\/\S+) \((.*)\)$/m);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], port: Number(new URL(m[1]).port), banner: m[0],
-          stderr: () => stderr });
-      }
-    });
-    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.py exited early (${code ?? signal})\nstderr: ${stderr}`));
-    });
-  });
-}
-
-async function stopServer(server) {
-  const proc = server?.proc;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-}
+// serve.py on port 0 serving `root` (the test site by default); resolves
+// {proc, url, port, banner, stderr()} once it printed its URL line.
+const startServer = (args, root = site) => startServeProcess(args, { root }).ready;
+const stopServer = (server) => stopServeProcess(server?.proc);
 
 // One request; `target` is sent verbatim (no normalisation of ".." or
 // escapes). Resolves {status, headers, body: Buffer}.
@@ -548,15 +515,7 @@ describe('scripts/make-coi-site.sh', () => {
   test('serve.py --no-isolation serves the staged site with the worker as JavaScript',
     async () => {
       const out = path.join(tmp, 'coi-out');
-      const server = await new Promise((resolve, reject) => {
-        const proc = spawn('python3', [SERVE, '--root', out, '--port', '0', '--no-isolation'],
-          { stdio: ['ignore', 'pipe', 'inherit'] });
-        proc.stdout.on('data', (d) => {
-          const m = String(d).match(/ at (http:\/\/\S+) /);
-          if (m) resolve({ proc, port: Number(new URL(m[1]).port) });
-        });
-        proc.on('error', reject);
-      });
+      const server = await startServer(['--no-isolation'], out);
       try {
         const sw = await request(server.port, `/${SW_NAME}`);
         assert.equal(sw.status, 200);
