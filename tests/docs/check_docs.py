@@ -19,6 +19,7 @@ Run from the repository root after `make all docs` (scripts/run_tests.sh does).
   the man page renders without groff warnings.
 - Doxygen left no warning (make docs fails on one; this re-checks the log).
 """
+import functools
 import http.client
 import os
 import re
@@ -187,6 +188,7 @@ def slug(heading):
     return text.replace(" ", "-")
 
 
+@functools.cache
 def anchors(path):
     found = set()
     in_block = False
